@@ -1,0 +1,836 @@
+#include "fixture/tls_channel.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+
+#include <cctype>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "certs/pki.h"
+#include "fixture/openssl_ptr.h"
+#include "fixture/tls_context.h"
+#include "smtpfixture/certs.h"
+#include "smtpfixture/error.h"
+
+namespace smtpfixture::detail {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+using ::testing::StrEq;
+using ::testing::ThrowsMessage;
+using FeedResult = TlsChannel::FeedResult;
+
+// A real OpenSSL client over its own pair of memory BIOs, verifying the
+// server the way a correctly configured mailer does: trusting the run's CA
+// and checking the hostname.
+struct ClientOptions {
+  std::string sni = "localhost";          // empty: send none
+  std::string verify_host = "localhost";  // empty: no hostname check
+  bool verify = true;
+  int min_version = 0;
+  int max_version = 0;
+  std::string tls12_ciphers;  // empty: OpenSSL's default
+  const Credential* certificate = nullptr;
+};
+
+class TestClient {
+ public:
+  explicit TestClient(const ClientOptions& options = {}) {
+    context_.reset(SSL_CTX_new(TLS_client_method()));
+    EXPECT_TRUE(context_);
+    SSL_CTX_set_min_proto_version(context_.get(), options.min_version);
+    SSL_CTX_set_max_proto_version(context_.get(), options.max_version);
+    if (!options.tls12_ciphers.empty()) {
+      EXPECT_EQ(SSL_CTX_set_cipher_list(context_.get(),
+                                        options.tls12_ciphers.c_str()),
+                1);
+    }
+    const std::string& ca_pem = Certificates::ForThisRun().CaPem();
+    BioPtr bio(BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
+    X509Ptr ca(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    EXPECT_EQ(
+        X509_STORE_add_cert(SSL_CTX_get_cert_store(context_.get()), ca.get()),
+        1);
+    SSL_CTX_set_verify(context_.get(),
+                       options.verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+                       nullptr);
+
+    ssl_.reset(SSL_new(context_.get()));
+    BioPtr inbound(BIO_new(BIO_s_mem()));
+    BioPtr outbound(BIO_new(BIO_s_mem()));
+    BIO_set_mem_eof_return(inbound.get(), -1);
+    BIO_set_mem_eof_return(outbound.get(), -1);
+    inbound_ = inbound.get();
+    outbound_ = outbound.get();
+    SSL_set_bio(ssl_.get(), inbound.release(), outbound.release());  // owns
+    SSL_set_connect_state(ssl_.get());
+    if (!options.sni.empty()) {
+      SSL_set_tlsext_host_name(ssl_.get(), options.sni.c_str());
+    }
+    if (!options.verify_host.empty()) {
+      SSL_set1_host(ssl_.get(), options.verify_host.c_str());
+    }
+    if (options.certificate != nullptr) {
+      EXPECT_EQ(SSL_use_certificate(ssl_.get(),
+                                    options.certificate->certificate.get()),
+                1);
+      EXPECT_EQ(SSL_use_PrivateKey(ssl_.get(), options.certificate->key.get()),
+                1);
+    }
+  }
+
+  // One step of the handshake: true once it is complete.
+  bool Handshake() {
+    if (done_ || !error_.empty()) return done_;
+    ERR_clear_error();
+    const int result = SSL_do_handshake(ssl_.get());
+    const int ssl_error = SSL_get_error(ssl_.get(), result);
+    if (result == 1) {
+      done_ = true;
+    } else if (ssl_error != SSL_ERROR_WANT_READ) {
+      error_ = TakeOpenSslReason("client failure " + std::to_string(ssl_error));
+    }
+    return done_;
+  }
+
+  void Give(std::string_view ciphertext) {
+    if (!ciphertext.empty()) {
+      BIO_write(inbound_, ciphertext.data(),
+                static_cast<int>(ciphertext.size()));
+    }
+  }
+
+  std::string TakeOutput() {
+    std::string output(BIO_ctrl_pending(outbound_), '\0');
+    if (!output.empty()) {
+      BIO_read(outbound_, output.data(), static_cast<int>(output.size()));
+    }
+    return output;
+  }
+
+  void Write(std::string_view plaintext) {
+    ERR_clear_error();
+    std::size_t written = 0;
+    ASSERT_EQ(
+        SSL_write_ex(ssl_.get(), plaintext.data(), plaintext.size(), &written),
+        1);
+    ASSERT_EQ(written, plaintext.size());
+  }
+
+  // Everything decryptable now; sets closed() on close_notify.
+  std::string Read() {
+    std::string plaintext;
+    char buffer[4096];
+    while (true) {
+      std::size_t read = 0;
+      ERR_clear_error();
+      const int result = SSL_read_ex(ssl_.get(), buffer, sizeof buffer, &read);
+      const int ssl_error = SSL_get_error(ssl_.get(), result);
+      if (result == 1) {
+        plaintext.append(buffer, read);
+        continue;
+      }
+      if (ssl_error == SSL_ERROR_ZERO_RETURN) closed_ = true;
+      if (ssl_error != SSL_ERROR_WANT_READ &&
+          ssl_error != SSL_ERROR_ZERO_RETURN) {
+        error_ = TakeOpenSslReason("client read failure");
+      }
+      return plaintext;
+    }
+  }
+
+  SSL* ssl() { return ssl_.get(); }
+  bool done() const { return done_; }
+  bool closed() const { return closed_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  SslCtxPtr context_;
+  SslPtr ssl_;
+  BIO* inbound_ = nullptr;
+  BIO* outbound_ = nullptr;
+  bool done_ = false;
+  bool closed_ = false;
+  std::string error_;
+};
+
+// Moves bytes both ways until neither side has anything more to say.
+// `chunk` > 0 feeds the server that many bytes per Feed() call, and hands
+// the client the server's output in chunks of the same size.
+void Pump(TestClient& client, TlsChannel& server, std::string& plaintext,
+          std::size_t chunk = 0) {
+  for (int round = 0; round < 100; ++round) {
+    client.Handshake();
+    const std::string to_server = client.TakeOutput();
+    std::string_view rest = to_server;
+    while (!rest.empty()) {
+      const std::size_t n =
+          chunk == 0 ? rest.size() : std::min(chunk, rest.size());
+      server.Feed(rest.substr(0, n), plaintext);
+      rest.remove_prefix(n);
+    }
+    const std::string to_client = server.TakeOutput();
+    for (std::size_t i = 0; i < to_client.size();
+         i += chunk == 0 ? to_client.size() : chunk) {
+      client.Give(std::string_view(to_client).substr(
+          i, chunk == 0 ? std::string::npos : chunk));
+      client.Handshake();
+    }
+    if (to_server.empty() && to_client.empty()) return;
+  }
+  ADD_FAILURE() << "the handshake did not settle";
+}
+
+SslCtxPtr ServerContext(TlsContextOptions options) {
+  return MakeServerTlsContext(options);
+}
+
+TlsContextOptions LeafFor(
+    const std::string& host,
+    CertificateProblem problem = CertificateProblem::kNone) {
+  TlsContextOptions options;
+  options.identity = Certificates::ForThisRun().Leaf(host, problem);
+  return options;
+}
+
+TEST(TlsChannelTest, HandshakeWithAVerifyingClientSucceeds) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  EXPECT_FALSE(server.handshake_started());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+
+  ASSERT_TRUE(client.done()) << client.error();
+  EXPECT_EQ(SSL_get_verify_result(client.ssl()), X509_V_OK);
+  EXPECT_TRUE(server.handshake_started());
+  EXPECT_TRUE(server.handshake_complete());
+  EXPECT_FALSE(server.failed()) << server.error();
+  EXPECT_THAT(plaintext, IsEmpty());
+
+  const TlsInfo info = server.Info(TlsMode::kImplicit);
+  EXPECT_EQ(info.mode, TlsMode::kImplicit);
+  EXPECT_EQ(info.version, "TLSv1.3");
+  EXPECT_THAT(info.cipher, StartsWith("TLS_"));
+  EXPECT_EQ(info.cipher,
+            SSL_CIPHER_get_name(SSL_get_current_cipher(client.ssl())));
+  EXPECT_EQ(info.sni, "localhost");
+  EXPECT_THAT(info.client_certificate_subject, IsEmpty());
+  // The server sends leaf and CA, and no session tickets.
+  EXPECT_EQ(sk_X509_num(SSL_get_peer_cert_chain(client.ssl())), 2);
+  client.Read();  // would take in NewSessionTicket messages, if any came
+  EXPECT_THAT(client.error(), IsEmpty());
+  EXPECT_EQ(SSL_SESSION_has_ticket(SSL_get0_session(client.ssl())), 0);
+}
+
+TEST(TlsChannelTest, InfoBeforeTheHandshakeHasOnlyTheMode) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  EXPECT_EQ(info.mode, TlsMode::kStartTls);
+  EXPECT_THAT(info.version, IsEmpty());
+  EXPECT_THAT(info.cipher, IsEmpty());
+}
+
+TEST(TlsChannelTest, ServerLimitedToTls12NegotiatesTls12) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.max_version = "TLSv1.2";
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  EXPECT_EQ(info.version, "TLSv1.2");
+  EXPECT_THAT(info.cipher, HasSubstr("ECDSA"));
+  EXPECT_EQ(info.sni, "localhost");
+}
+
+TEST(TlsChannelTest, ClientLimitedToTls12NegotiatesTls12) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  ClientOptions client_options;
+  client_options.max_version = TLS1_2_VERSION;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_EQ(server.Info(TlsMode::kStartTls).version, "TLSv1.2");
+}
+
+TEST(TlsChannelTest, ServerLimitedToTls13NegotiatesTls13) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.min_version = "TLSv1.3";
+  options.max_version = "TLSv1.3";
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_EQ(server.Info(TlsMode::kStartTls).version, "TLSv1.3");
+}
+
+TEST(TlsChannelTest, ClientMax12AgainstServerMin13Fails) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.min_version = "TLSv1.3";
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  ClientOptions client_options;
+  client_options.max_version = TLS1_2_VERSION;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  EXPECT_FALSE(client.done());
+  EXPECT_FALSE(server.handshake_complete());
+  ASSERT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), "unsupported protocol");
+  EXPECT_THAT(client.error(), HasSubstr("protocol version"));
+}
+
+TEST(TlsChannelTest, ClientMin13AgainstServerMax12Fails) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.max_version = "TLSv1.2";
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  ClientOptions client_options;
+  client_options.min_version = TLS1_3_VERSION;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  EXPECT_FALSE(client.done());
+  ASSERT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), "unsupported protocol");
+}
+
+TEST(TlsChannelTest, NoSharedCipherIsReported) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  // RSA key exchange only: nothing an ECDSA certificate can serve.
+  ClientOptions client_options;
+  client_options.max_version = TLS1_2_VERSION;
+  client_options.tls12_ciphers = "AES128-GCM-SHA256";
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), "no shared cipher");
+}
+
+TEST(TlsChannelTest, SniIsRecorded) {
+  SslCtxPtr context = ServerContext(LeafFor("mail.example.test"));
+  TlsChannel server(context.get());
+  ClientOptions client_options;
+  client_options.sni = "mail.example.test";
+  client_options.verify_host = "mail.example.test";
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(client.done()) << client.error();
+  EXPECT_EQ(server.Info(TlsMode::kStartTls).sni, "mail.example.test");
+}
+
+TEST(TlsChannelTest, NoSniWhenTheClientSendsNone) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  ClientOptions client_options;
+  client_options.sni = "";
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_THAT(server.Info(TlsMode::kStartTls).sni, IsEmpty());
+}
+
+Credential ClientCredential() {
+  // Signed by a CA of its own: the server records, it does not verify.
+  static const Credential* const ca =
+      new Credential(MakeCertificateAuthority("client CA"));
+  CertificateSpec spec;
+  spec.role = CertificateRole::kClient;
+  spec.common_name = "client";
+  spec.organization = "Example";
+  return IssueCertificate(spec, ca);
+}
+
+class ClientCertificateTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ClientCertificateTest, SubjectIsRecordedWhenRequested) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.request_client_certificate = true;
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const Credential credential = ClientCredential();
+  ClientOptions client_options;
+  client_options.certificate = &credential;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_EQ(server.Info(TlsMode::kStartTls).version, GetParam());
+  EXPECT_EQ(server.Info(TlsMode::kStartTls).client_certificate_subject,
+            "CN=client,O=Example");
+}
+
+TEST_P(ClientCertificateTest, RequestedButNotPresentedIsFine) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.request_client_certificate = true;
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_THAT(server.Info(TlsMode::kStartTls).client_certificate_subject,
+              IsEmpty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, ClientCertificateTest,
+                         ::testing::Values("TLSv1.2", "TLSv1.3"),
+                         [](const ::testing::TestParamInfo<const char*>& p) {
+                           return std::string(p.param).substr(4, 1) + "_" +
+                                  std::string(p.param).substr(6, 1);
+                         });
+
+TEST(TlsChannelTest, ClientCertificateIsNotAskedForByDefault) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  const Credential credential = ClientCredential();
+  ClientOptions client_options;
+  client_options.certificate = &credential;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_THAT(server.Info(TlsMode::kStartTls).client_certificate_subject,
+              IsEmpty());
+}
+
+TEST(TlsChannelTest, SubjectKeepsUtf8AndEscapesRfc2253Specials) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.request_client_certificate = true;
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const Credential ca = MakeCertificateAuthority("client CA");
+  CertificateSpec spec;
+  spec.role = CertificateRole::kClient;
+  spec.common_name = "J\xc3\xbcrgen, Jr.";
+  const Credential credential = IssueCertificate(spec, &ca);
+  ClientOptions client_options;
+  client_options.certificate = &credential;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_EQ(server.Info(TlsMode::kStartTls).client_certificate_subject,
+            "CN=J\xc3\xbcrgen\\, Jr.");
+}
+
+struct BrokenCase {
+  CertificateProblem problem;
+  const char* client_alert;  // as the server reports it
+  long client_verify_result;
+};
+
+void PrintTo(const BrokenCase& c, std::ostream* os) {
+  *os << CertificateProblemName(c.problem);
+}
+
+class BrokenCertificateTest
+    : public ::testing::TestWithParam<std::tuple<BrokenCase, const char*>> {};
+
+TEST_P(BrokenCertificateTest, VerifyingClientAbortsAndServerSeesItsAlert) {
+  const auto& [broken, version] = GetParam();
+  TlsContextOptions options = LeafFor("localhost", broken.problem);
+  options.max_version = version;
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+
+  EXPECT_FALSE(client.done());
+  EXPECT_EQ(client.error(), "certificate verify failed");
+  EXPECT_EQ(SSL_get_verify_result(client.ssl()), broken.client_verify_result)
+      << X509_verify_cert_error_string(SSL_get_verify_result(client.ssl()));
+  EXPECT_FALSE(server.handshake_complete());
+  ASSERT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), broken.client_alert);
+  std::string more;
+  EXPECT_EQ(server.Feed("anything", more), FeedResult::kFailed);
+  EXPECT_FALSE(server.Write("220 too late\r\n"));
+}
+
+TEST_P(BrokenCertificateTest, NonVerifyingClientConnectsAnyway) {
+  const auto& [broken, version] = GetParam();
+  TlsContextOptions options = LeafFor("localhost", broken.problem);
+  options.max_version = version;
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  ClientOptions client_options;
+  client_options.verify = false;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  EXPECT_TRUE(client.done()) << client.error();
+  EXPECT_TRUE(server.handshake_complete()) << server.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllProblems, BrokenCertificateTest,
+    ::testing::Combine(
+        ::testing::Values(BrokenCase{CertificateProblem::kExpired,
+                                     "sslv3 alert certificate expired",
+                                     X509_V_ERR_CERT_HAS_EXPIRED},
+                          BrokenCase{CertificateProblem::kNotYetValid,
+                                     "sslv3 alert bad certificate",
+                                     X509_V_ERR_CERT_NOT_YET_VALID},
+                          BrokenCase{CertificateProblem::kWrongHostname,
+                                     "sslv3 alert bad certificate",
+                                     X509_V_ERR_HOSTNAME_MISMATCH},
+                          BrokenCase{CertificateProblem::kSelfSigned,
+                                     "tlsv1 alert unknown ca",
+                                     X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT},
+                          BrokenCase{CertificateProblem::kUnknownAuthority,
+                                     "tlsv1 alert unknown ca",
+                                     X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN}),
+        ::testing::Values("TLSv1.2", "TLSv1.3")),
+    [](const ::testing::TestParamInfo<std::tuple<BrokenCase, const char*>>& p) {
+      std::string name = CertificateProblemName(std::get<0>(p.param).problem);
+      name += std::get<1>(p.param);
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
+
+TEST(TlsChannelTest, PlaintextSmtpIsAWrongVersionNumber) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  std::string plaintext;
+  EXPECT_EQ(server.Feed("EHLO x\r\n", plaintext), FeedResult::kFailed);
+  EXPECT_TRUE(server.handshake_started());
+  EXPECT_FALSE(server.handshake_complete());
+  EXPECT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), "wrong version number");
+  EXPECT_THAT(plaintext, IsEmpty());
+}
+
+TEST(TlsChannelTest, HandshakeAndDataWorkOneByteAtATime) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext, /*chunk=*/1);
+  ASSERT_TRUE(client.done()) << client.error();
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+
+  client.Write("EHLO client.example\r\n");
+  const std::string record = client.TakeOutput();
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    ASSERT_EQ(server.Feed(record.substr(i, 1), plaintext), FeedResult::kOk);
+    if (i + 1 < record.size()) {
+      EXPECT_THAT(plaintext, IsEmpty());
+    }
+  }
+  EXPECT_EQ(plaintext, "EHLO client.example\r\n");
+}
+
+TEST(TlsChannelTest, ApplicationDataInTheSameFeedAsTheLastFlight) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  // ClientHello in, server's flight out; the client then finishes and
+  // writes at once, so its Finished and its first command travel together.
+  client.Handshake();
+  ASSERT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
+  client.Give(server.TakeOutput());
+  ASSERT_TRUE(client.Handshake()) << client.error();
+  client.Write("EHLO together\r\n");
+  EXPECT_FALSE(server.handshake_complete());
+  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
+  EXPECT_TRUE(server.handshake_complete());
+  EXPECT_EQ(plaintext, "EHLO together\r\n");
+}
+
+TEST(TlsChannelTest, DataFlowsBothWaysAfterTheHandshake) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+
+  // Larger than one record each way.
+  std::string upload;
+  for (int i = 0; upload.size() < 40000; ++i) {
+    upload += "line " + std::to_string(i) + "\r\n";
+  }
+  client.Write(upload);
+  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
+  EXPECT_EQ(plaintext, upload);
+
+  const std::string download(50000, 'x');
+  ASSERT_TRUE(server.Write("250 OK\r\n"));
+  ASSERT_TRUE(server.Write(download));
+  client.Give(server.TakeOutput());
+  EXPECT_EQ(client.Read(), "250 OK\r\n" + download);
+  EXPECT_THAT(client.error(), IsEmpty());
+}
+
+TEST(TlsChannelTest, WriteBeforeTheHandshakeIsSentAfterIt) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  // An implicit-TLS greeting, written as soon as the connection is accepted.
+  ASSERT_TRUE(server.Write("220 localhost ESMTP\r\n"));
+  EXPECT_THAT(server.TakeOutput(), IsEmpty());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(client.done()) << client.error();
+  EXPECT_EQ(client.Read(), "220 localhost ESMTP\r\n");
+}
+
+TEST(TlsChannelTest, CloseNotifyFromTheClientIsDetected) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+
+  client.Write("QUIT\r\n");
+  ERR_clear_error();
+  EXPECT_EQ(SSL_shutdown(client.ssl()), 0);  // sent, not yet answered
+  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kClosed);
+  EXPECT_EQ(plaintext, "QUIT\r\n");  // what came before close_notify
+  EXPECT_TRUE(server.peer_closed());
+  EXPECT_FALSE(server.failed());
+  EXPECT_EQ(server.Feed("late", plaintext), FeedResult::kClosed);
+  EXPECT_EQ(plaintext, "QUIT\r\n");
+  // Half-closed: the reply to QUIT still goes out, then ours.
+  EXPECT_TRUE(server.Write("221 Bye\r\n"));
+  server.Shutdown();
+  client.Give(server.TakeOutput());
+  EXPECT_EQ(client.Read(), "221 Bye\r\n");
+  EXPECT_TRUE(client.closed());
+  EXPECT_FALSE(server.failed()) << server.error();
+}
+
+TEST(TlsChannelTest, ShutdownSendsCloseNotify) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+
+  ASSERT_TRUE(server.Write("221 Bye\r\n"));
+  server.Shutdown();
+  EXPECT_FALSE(server.Write("more"));
+  client.Give(server.TakeOutput());
+  EXPECT_EQ(client.Read(), "221 Bye\r\n");
+  EXPECT_TRUE(client.closed());
+  EXPECT_FALSE(server.failed());
+}
+
+TEST(TlsChannelTest, ShutdownBeforeTheHandshakeSendsNothing) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  ASSERT_TRUE(server.Write("220 queued\r\n"));
+  server.Shutdown();
+  EXPECT_THAT(server.TakeOutput(), IsEmpty());
+  EXPECT_FALSE(server.Write("more"));
+}
+
+TEST(TlsChannelTest, ClientRenegotiationIsRefused) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.max_version = "TLSv1.2";  // TLS 1.3 has no renegotiation
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(client.done()) << client.error();
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+
+  ASSERT_EQ(SSL_renegotiate(client.ssl()), 1);
+  ERR_clear_error();
+  EXPECT_NE(SSL_do_handshake(client.ssl()), 1);  // ClientHello sent
+  server.Feed(client.TakeOutput(), plaintext);
+  client.Give(server.TakeOutput());
+  // The server answers no_renegotiation, which OpenSSL clients treat as fatal.
+  ERR_clear_error();
+  EXPECT_NE(SSL_do_handshake(client.ssl()), 1);
+  EXPECT_EQ(TakeOpenSslReason(""), "no renegotiation");
+  server.Feed(client.TakeOutput(), plaintext);
+  EXPECT_EQ(SSL_renegotiate_pending(client.ssl()), 1);
+  EXPECT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), "sslv3 alert handshake failure");
+  EXPECT_THAT(plaintext, IsEmpty());
+}
+
+TEST(TlsChannelTest, GarbageAfterTheHandshakeFails) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  // A well-formed record header with a body that decrypts to nothing.
+  std::string record("\x17\x03\x03\x00\x20", 5);
+  record += std::string(32, '\x42');
+  EXPECT_EQ(server.Feed(record, plaintext), FeedResult::kFailed);
+  EXPECT_EQ(server.error(), "decryption failed or bad record mac");
+  // The server's alert is there to be sent.
+  EXPECT_THAT(server.TakeOutput(), Not(IsEmpty()));
+}
+
+// --- the context ------------------------------------------------------------
+
+TEST(TlsContextTest, LoadsTheWholeChain) {
+  // Root -> intermediate -> leaf; the client trusts only the root, so the
+  // handshake succeeds only if the server sends the intermediate too.
+  const Credential root = MakeCertificateAuthority("test root");
+  CertificateSpec intermediate_spec;
+  intermediate_spec.role = CertificateRole::kCa;
+  intermediate_spec.common_name = "test intermediate";
+  const Credential intermediate = IssueCertificate(intermediate_spec, &root);
+  const Credential leaf = IssueCertificate(
+      LeafSpec("localhost", CertificateProblem::kNone), &intermediate);
+  TlsContextOptions options;
+  options.identity.certificate_chain_pem =
+      CertificatePem(*leaf.certificate) +
+      CertificatePem(*intermediate.certificate);
+  options.identity.private_key_pem = PrivateKeyPem(*leaf.key);
+  SslCtxPtr context = ServerContext(options);
+  STACK_OF(X509)* extra = nullptr;
+  ASSERT_EQ(SSL_CTX_get0_chain_certs(context.get(), &extra), 1);
+  EXPECT_EQ(sk_X509_num(extra), 1);
+
+  TlsChannel server(context.get());
+  TestClient client;
+  X509_STORE_add_cert(SSL_CTX_get_cert_store(SSL_get_SSL_CTX(client.ssl())),
+                      root.certificate.get());
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  EXPECT_TRUE(client.done()) << client.error();
+  EXPECT_EQ(SSL_get_verify_result(client.ssl()), X509_V_OK);
+}
+
+TEST(TlsContextTest, RefusesTextWithoutACertificate) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.identity.certificate_chain_pem = "not a certificate";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith(
+                  "certificate: no PEM certificate found in the certificate "
+                  "chain")));
+  options.identity.certificate_chain_pem = "";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith("certificate: no PEM")));
+}
+
+TEST(TlsContextTest, RefusesACorruptCertificate) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.identity.certificate_chain_pem =
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith(
+                  "certificate: cannot decode the first PEM certificate (")));
+  // A corrupt second certificate is not silently dropped either.
+  options = LeafFor("localhost");
+  options.identity.certificate_chain_pem +=
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith(
+                  "certificate: cannot decode PEM certificate #3 of the "
+                  "chain (")));
+}
+
+TEST(TlsContextTest, RefusesAMissingOrCorruptKey) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.identity.private_key_pem = "";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(
+                  StartsWith("private key: no PEM private key found")));
+  options.identity.private_key_pem =
+      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(
+                  StrEq("private key: cannot decode the PEM private key "
+                        "(unsupported)")));
+}
+
+TEST(TlsContextTest, RefusesAnEncryptedKeyWithoutPrompting) {
+  TlsContextOptions options = LeafFor("localhost");
+  EvpPkeyPtr key = GenerateP256Key();
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  ASSERT_EQ(PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(),
+                                          EVP_aes_128_cbc(), nullptr, 0,
+                                          nullptr, const_cast<char*>("secret")),
+            1);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  options.identity.private_key_pem.assign(data, static_cast<std::size_t>(size));
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(
+                  StrEq("private key: encrypted keys are not supported")));
+}
+
+TEST(TlsContextTest, RefusesAKeyOfAnotherCertificate) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.identity.private_key_pem =
+      Certificates::ForThisRun().Leaf("other.test").private_key_pem;
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(
+                  StrEq("private key does not match the certificate")));
+}
+
+TEST(TlsContextTest, RefusesUnknownVersions) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.max_version = "TLSv9";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StrEq(
+                  "unknown TLS version \"TLSv9\"; use TLSv1.2 or TLSv1.3")));
+  options.max_version = "";
+  options.min_version = "TLSv1.1";
+  EXPECT_THAT(
+      [&] { MakeServerTlsContext(options); },
+      ThrowsMessage<Error>(StartsWith("unknown TLS version \"TLSv1.1\"")));
+  EXPECT_EQ(ParseTlsVersion(""), 0);
+  EXPECT_EQ(ParseTlsVersion("TLSv1.2"), TLS1_2_VERSION);
+  EXPECT_EQ(ParseTlsVersion("TLSv1.3"), TLS1_3_VERSION);
+}
+
+TEST(TlsContextTest, RefusesMinAboveMax) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.min_version = "TLSv1.3";
+  options.max_version = "TLSv1.2";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StrEq(
+                  "min_tls_version TLSv1.3 is above max_tls_version TLSv1.2")));
+}
+
+TEST(TlsContextTest, RefusesRenegotiationAndTickets) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  const uint64_t options = SSL_CTX_get_options(context.get());
+  EXPECT_NE(options & SSL_OP_NO_RENEGOTIATION, 0u);
+  EXPECT_NE(options & SSL_OP_NO_COMPRESSION, 0u);
+  EXPECT_EQ(SSL_CTX_get_num_tickets(context.get()), 0u);
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(context.get()), TLS1_2_VERSION);
+  EXPECT_EQ(SSL_CTX_get_max_proto_version(context.get()), 0);
+  EXPECT_EQ(SSL_CTX_get_verify_mode(context.get()), SSL_VERIFY_NONE);
+}
+
+}  // namespace
+}  // namespace smtpfixture::detail
