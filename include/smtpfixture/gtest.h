@@ -1,0 +1,76 @@
+// The GoogleTest fixture: a server per test, started before the test body and
+// stopped after it, plus AwaitMessages() and the matchers of matchers.h.
+//
+//   class MailerTest : public smtpfixture::SmtpServerTest {
+//    protected:
+//     smtpfixture::ServerOptions Options() const override {
+//       smtpfixture::ServerOptions o;
+//       o.tls = smtpfixture::TlsPolicy::kStartTlsRequired;
+//       return o;
+//     }
+//   };
+//
+//   TEST_F(MailerTest, Sends) {
+//     ASSERT_TRUE(mailer.Send(server().Url(), ...));
+//     ASSERT_TRUE(AwaitMessages(server(), 1));
+//     EXPECT_THAT(server().Messages(), ElementsAre(HasSubject("Hi")));
+//   }
+//
+// When a test fails, TearDown() prints every session's transcript and writes
+// every received message as an .eml file (the paths are printed), under
+// $TEST_UNDECLARED_OUTPUTS_DIR if set, else ::testing::TempDir(), in a
+// subdirectory named after the test.
+//
+// Every wait here scales its timeout by the environment variable
+// SMTPFIXTURE_TIMEOUT_MULTIPLIER (a positive number, default 1), so slow
+// builds (sanitizers, valgrind, emulation) need no code change. The waits of
+// Server itself do not scale.
+#ifndef SMTPFIXTURE_GTEST_H_
+#define SMTPFIXTURE_GTEST_H_
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+#include "smtpfixture/matchers.h"
+#include "smtpfixture/printers.h"
+#include "smtpfixture/server.h"
+
+namespace smtpfixture {
+
+class SmtpServerTest : public ::testing::Test {
+ protected:
+  // Override to configure the server; called once, by SetUp().
+  virtual ServerOptions Options() const;
+
+  // Constructs the server with Options() and starts it. A failure to start
+  // is a fatal test failure naming the cause; server() then returns a
+  // stopped server, so that a derived SetUp() can still call it.
+  void SetUp() override;
+  // Stops the server; if the test has failed, prints what the server saw and
+  // writes the messages as .eml files.
+  void TearDown() override;
+
+  Server& server();
+
+ private:
+  std::unique_ptr<Server> server_;
+  bool started_ = false;
+};
+
+// Waits until `server` has received at least `count` messages, for
+// ScaledTimeout(timeout). On failure the message says how many arrived,
+// summarises each, and shows the end of every session's transcript.
+::testing::AssertionResult AwaitMessages(
+    const Server& server, std::size_t count,
+    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// `timeout` multiplied by SMTPFIXTURE_TIMEOUT_MULTIPLIER (default 1; a value
+// that is not a positive number is ignored with a warning on stderr).
+std::chrono::milliseconds ScaledTimeout(std::chrono::milliseconds timeout);
+
+}  // namespace smtpfixture
+
+#endif  // SMTPFIXTURE_GTEST_H_

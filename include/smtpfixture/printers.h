@@ -1,0 +1,114 @@
+// How smtpfixture's types print in GoogleTest output: one compact line each.
+//
+// GoogleTest finds these PrintTo overloads by argument-dependent lookup, so a
+// failing EXPECT_THAT on a std::vector<ReceivedMessage> prints summaries
+// instead of bytes. They never print a message body or an attachment's bytes
+// (a message can be megabytes) and never an AUTH secret (transcripts are
+// masked by the server before they are recorded).
+//
+// Include this header (gtest.h and matchers.h do) in every test that prints
+// these types, so that every translation unit sees the same printers.
+// Nothing here depends on GoogleTest.
+#ifndef SMTPFIXTURE_PRINTERS_H_
+#define SMTPFIXTURE_PRINTERS_H_
+
+#include <cstddef>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smtpfixture/certs.h"
+#include "smtpfixture/faults.h"
+#include "smtpfixture/message.h"
+#include "smtpfixture/tls.h"
+
+namespace smtpfixture {
+
+// "STARTTLS", "TLSv1.3 ...": the names of TlsModeName() and friends.
+void PrintTo(TlsMode mode, std::ostream* os);
+void PrintTo(TlsPolicy policy, std::ostream* os);
+void PrintTo(CertificateProblem problem, std::ostream* os);
+void PrintTo(Stage stage, std::ostream* os);
+void PrintTo(Direction direction, std::ostream* os);  // "C" or "S"
+
+// "STARTTLS TLSv1.3 TLS_AES_256_GCM_SHA384 SNI "localhost"", or "none".
+void PrintTo(const TlsInfo& tls, std::ostream* os);
+void PrintTo(const Parameter& parameter, std::ostream* os);  // "SIZE=1234"
+// "HELO "client", MAIL FROM:<a@example.com> SIZE=12, RCPT TO:<b@example.com>"
+void PrintTo(const Envelope& envelope, std::ostream* os);
+void PrintTo(const AuthInfo& auth, std::ostream* os);  // "PLAIN "ann""
+void PrintTo(const AuthAttempt& attempt, std::ostream* os);
+void PrintTo(const Violation& violation, std::ostream* os);  // "code: detail"
+// ""a.pdf" (application/pdf, 1234 bytes)": never the content.
+void PrintTo(const Attachment& attachment, std::ostream* os);
+void PrintTo(const Address& address, std::ostream* os);  // ""Ann" <a@b.c>"
+void PrintTo(const HeaderField& field, std::ostream* os);
+void PrintTo(const TranscriptLine& line, std::ostream* os);  // "S: 250 OK"
+
+// "message #1 (session 1) from <a@example.com> to <b@example.com>; subject
+// "Hi"; TLS STARTTLS TLSv1.3; auth PLAIN "ann"; 1234 octets; parts: text,
+// 1 attachment ("a.pdf")". Reads the message (MIME parsing) on this thread.
+void PrintTo(const ReceivedMessage& message, std::ostream* os);
+// "session #1 from 127.0.0.1:54321; TLS STARTTLS TLSv1.3 ...; auth PLAIN
+// "ann"; 1 message; 12 transcript lines; closed". Not the transcript itself:
+// see detail::PrintTranscript.
+void PrintTo(const Session& session, std::ostream* os);
+
+namespace detail {
+
+// How many bytes of a string value failure messages show.
+inline constexpr std::size_t kShownValueBytes = 200;
+
+// `text` in double quotes with C-style escapes for quotes, backslashes and
+// control characters; valid UTF-8 is kept readable, other bytes are \xNN.
+// Longer than `max_bytes`, it is cut (on a character boundary) and followed
+// by `... (N bytes)`.
+std::string Quote(std::string_view text,
+                  std::size_t max_bytes = kShownValueBytes);
+// The same escaping without the quotes, for transcript lines.
+std::string Escape(std::string_view text,
+                   std::size_t max_bytes = kShownValueBytes);
+
+// A session's summary line, then its last `max_lines` transcript lines, one
+// per line, each indented by two spaces and prefixed "C: " or "S: ", then
+// its violations. Ends with a newline.
+void PrintTranscript(const Session& session, std::size_t max_lines,
+                     std::ostream* os);
+
+// `{ "a", "b" }`, at most `max_items` of them, then "... (N more)".
+template <typename T>
+std::string ShowList(const std::vector<T>& items, std::size_t max_items = 10);
+
+// How a value appears in a matcher's explanation.
+inline std::string Show(const std::string& text) { return Quote(text); }
+template <typename T>
+std::string Show(const std::vector<T>& items) {
+  return ShowList(items);
+}
+template <typename T>
+std::string Show(const T& value) {
+  std::ostringstream os;
+  PrintTo(value, &os);
+  return os.str();
+}
+
+template <typename T>
+std::string ShowList(const std::vector<T>& items, std::size_t max_items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
+    out += i == 0 ? " " : ", ";
+    out += Show(items[i]);
+  }
+  if (items.size() > max_items) {
+    out += ", ... (" + std::to_string(items.size() - max_items) + " more)";
+  }
+  out += items.empty() ? "}" : " }";
+  return out;
+}
+
+}  // namespace detail
+}  // namespace smtpfixture
+
+#endif  // SMTPFIXTURE_PRINTERS_H_
