@@ -69,7 +69,8 @@ class FaultRule {  // builder; every method returns *this
   FaultRule& Delay(std::chrono::milliseconds d);
   // Close the connection without replying.
   FaultRule& Disconnect();
-  // Never reply; the connection ends at the idle timeout.
+  // Never reply, to this or any later command; at the idle timeout the
+  // connection is closed without a word (a hung server).
   FaultRule& Silence();
   // Apply n times (n >= 1), then behave normally. Default: every time.
   FaultRule& Times(int n);

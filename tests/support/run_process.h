@@ -1,0 +1,48 @@
+// Runs a real client program (curl, python3, swaks, openssl) for end-to-end
+// tests: argv in, exit status and output out, killed at a timeout.
+#ifndef SMTPFIXTURE_TESTS_SUPPORT_RUN_PROCESS_H_
+#define SMTPFIXTURE_TESTS_SUPPORT_RUN_PROCESS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smtpfixture::testing {
+
+struct ProcessResult {
+  int exit_code = -1;      // -1 if killed or not started
+  bool timed_out = false;  // killed at the timeout
+  std::string out;         // stdout
+  std::string err;         // stderr
+  std::string Describe() const;  // for failure messages
+};
+
+// Runs argv[0] (searched in PATH) with `input` on stdin. The timeout is scaled
+// by SMTPFIXTURE_TIMEOUT_MULTIPLIER.
+ProcessResult RunProcess(
+    const std::vector<std::string>& argv, const std::string& input = "",
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The full path of `program` in PATH, or nullopt.
+std::optional<std::string> FindProgram(const std::string& program);
+
+// Whether a missing client program must fail the test rather than skip it
+// (CI sets SMTPFIXTURE_REQUIRE_CLIENTS=1).
+bool ClientsRequired();
+
+}  // namespace smtpfixture::testing
+
+// Skips the test (or fails it under SMTPFIXTURE_REQUIRE_CLIENTS=1) when a
+// client program is not installed.
+#define SMTPFIXTURE_REQUIRE_PROGRAM(program)                              \
+  do {                                                                    \
+    if (!::smtpfixture::testing::FindProgram(program)) {                  \
+      if (::smtpfixture::testing::ClientsRequired()) {                    \
+        FAIL() << program << " is not installed (required in CI)";        \
+      }                                                                   \
+      GTEST_SKIP() << program << " is not installed";                     \
+    }                                                                     \
+  } while (0)
+
+#endif  // SMTPFIXTURE_TESTS_SUPPORT_RUN_PROCESS_H_
