@@ -11,10 +11,10 @@
 namespace smtpfixture::testing {
 
 struct ProcessResult {
-  int exit_code = -1;      // -1 if killed or not started
-  bool timed_out = false;  // killed at the timeout
-  std::string out;         // stdout
-  std::string err;         // stderr
+  int exit_code = -1;            // -1 if killed or not started
+  bool timed_out = false;        // killed at the timeout
+  std::string out;               // stdout
+  std::string err;               // stderr
   std::string Describe() const;  // for failure messages
 };
 
@@ -35,14 +35,14 @@ bool ClientsRequired();
 
 // Skips the test (or fails it under SMTPFIXTURE_REQUIRE_CLIENTS=1) when a
 // client program is not installed.
-#define SMTPFIXTURE_REQUIRE_PROGRAM(program)                              \
-  do {                                                                    \
-    if (!::smtpfixture::testing::FindProgram(program)) {                  \
-      if (::smtpfixture::testing::ClientsRequired()) {                    \
-        FAIL() << program << " is not installed (required in CI)";        \
-      }                                                                   \
-      GTEST_SKIP() << program << " is not installed";                     \
-    }                                                                     \
+#define SMTPFIXTURE_REQUIRE_PROGRAM(program)                       \
+  do {                                                             \
+    if (!::smtpfixture::testing::FindProgram(program)) {           \
+      if (::smtpfixture::testing::ClientsRequired()) {             \
+        FAIL() << program << " is not installed (required in CI)"; \
+      }                                                            \
+      GTEST_SKIP() << program << " is not installed";              \
+    }                                                              \
   } while (0)
 
 #endif  // SMTPFIXTURE_TESTS_SUPPORT_RUN_PROCESS_H_
