@@ -118,3 +118,32 @@ TEST(FixtureFailureTest, FailedTestLeavesTranscriptsAndEmlFiles) {
 
 }  // namespace
 }  // namespace smtpfixture
+
+namespace smtpfixture {
+namespace {
+
+class EveryPolicy : public SmtpServerPolicyTest {
+ protected:
+  ServerOptions BaseOptions() const override {
+    ServerOptions options;
+    options.hostname = "policy.test";
+    return options;
+  }
+};
+
+TEST_P(EveryPolicy, RunsUnderTheParameterisedPolicy) {
+  EXPECT_EQ(server().Options().tls, GetParam());
+  EXPECT_EQ(server().Options().hostname, "policy.test");
+  EXPECT_EQ(server().Url().rfind(
+                GetParam() == TlsPolicy::kImplicit ? "smtps://" : "smtp://", 0),
+            0u);
+}
+
+SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_POLICIES(EveryPolicy);
+
+TEST(AllTlsPoliciesTest, NamesEveryPolicyOnce) {
+  EXPECT_EQ(AllTlsPolicies().size(), 4u);
+}
+
+}  // namespace
+}  // namespace smtpfixture

@@ -33,6 +33,8 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "smtpfixture/matchers.h"
 #include "smtpfixture/printers.h"
@@ -71,6 +73,38 @@ class SmtpServerTest : public ::testing::Test {
 // that is not a positive number is ignored with a warning on stderr).
 std::chrono::milliseconds ScaledTimeout(std::chrono::milliseconds timeout);
 
+// One TEST_P run under every TLS policy, with one line to instantiate:
+//
+//   class EveryPolicy : public SmtpServerPolicyTest {};
+//   TEST_P(EveryPolicy, Delivers) {
+//     // GetParam() is the policy; server() runs under it.
+//   }
+//   SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_POLICIES(EveryPolicy);
+//
+// Override BaseOptions() to configure everything but the policy.
+class SmtpServerPolicyTest : public SmtpServerTest,
+                             public ::testing::WithParamInterface<TlsPolicy> {
+ protected:
+  virtual ServerOptions BaseOptions() const { return ServerOptions{}; }
+  ServerOptions Options() const override {
+    ServerOptions options = BaseOptions();
+    options.tls = GetParam();
+    return options;
+  }
+};
+
+// kNone, kStartTlsOptional, kStartTlsRequired, kImplicit.
+std::vector<TlsPolicy> AllTlsPolicies();
+// Test-name suffixes: "None", "StartTlsOptional", "StartTlsRequired",
+// "Implicit".
+std::string TlsPolicyParamName(const ::testing::TestParamInfo<TlsPolicy>& info);
+
 }  // namespace smtpfixture
+
+#define SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_POLICIES(suite) \
+  INSTANTIATE_TEST_SUITE_P(                                 \
+      AllTlsPolicies, suite,                                \
+      ::testing::ValuesIn(::smtpfixture::AllTlsPolicies()), \
+      ::smtpfixture::TlsPolicyParamName)
 
 #endif  // SMTPFIXTURE_GTEST_H_
