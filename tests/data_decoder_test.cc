@@ -1,0 +1,345 @@
+#include "fixture/data_decoder.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace smtpfixture::detail {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::IsEmpty;
+
+auto IsViolation(const std::string& code, const std::string& detail) {
+  return AllOf(Field(&Violation::code, code),
+               Field(&Violation::detail, detail));
+}
+
+struct Decoded {
+  std::size_t consumed = 0;
+  bool finished = false;
+  std::string data;
+  std::uint64_t octets = 0;
+  bool over_limit = false;
+  bool bare = false;
+  std::vector<Violation> violations;
+};
+
+// Feeds `input` in pieces of the given sizes (the last piece takes the rest),
+// stopping where the decoder stops consuming.
+Decoded DecodeSplit(std::string_view input,
+                    const std::vector<std::size_t>& cuts,
+                    DataDecoderOptions options = {}) {
+  DataDecoder decoder(options);
+  Decoded result;
+  std::size_t pos = 0;
+  std::size_t piece = 0;
+  while (pos < input.size() && !decoder.finished()) {
+    std::size_t n = piece < cuts.size() ? cuts[piece] : input.size() - pos;
+    n = std::min(n, input.size() - pos);
+    ++piece;
+    const std::size_t used = decoder.FeedDotStuffed(input.substr(pos, n));
+    result.consumed += used;
+    if (used < n) break;  // the decoder stopped at the end of the data
+    pos += n;
+  }
+  result.finished = decoder.finished();
+  result.octets = decoder.octets();
+  result.over_limit = decoder.over_limit();
+  result.bare = decoder.saw_bare_line_ending();
+  result.violations = decoder.violations();
+  result.data = decoder.TakeData();
+  return result;
+}
+
+std::string Describe(const Decoded& d) {
+  std::string s = std::to_string(d.consumed) + (d.finished ? " F " : " - ") +
+                  std::to_string(d.octets) + (d.over_limit ? " O " : " - ") +
+                  (d.bare ? "B " : "- ") + "[" + d.data + "]";
+  for (const Violation& v : d.violations) s += " " + v.code + "@" + v.detail;
+  return s;
+}
+
+// Whole, one byte at a time, and a few random splits: all must agree.
+Decoded Decode(std::string_view input, DataDecoderOptions options = {}) {
+  const Decoded whole = DecodeSplit(input, {}, options);
+  const Decoded bytewise =
+      DecodeSplit(input, std::vector<std::size_t>(input.size(), 1), options);
+  EXPECT_EQ(Describe(whole), Describe(bytewise)) << "input: " << input;
+  std::mt19937 random(static_cast<unsigned>(input.size()));
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::size_t> cuts;
+    for (std::size_t total = 0; total < input.size();) {
+      const std::size_t n = 1 + random() % 7;
+      cuts.push_back(n);
+      total += n;
+    }
+    EXPECT_EQ(Describe(whole), Describe(DecodeSplit(input, cuts, options)))
+        << "input: " << input;
+  }
+  return whole;
+}
+
+TEST(DataDecoderTest, StoresEverythingBeforeTheEndLine) {
+  const Decoded d = Decode("Subject: hi\r\n\r\nBody\r\n.\r\n");
+  EXPECT_TRUE(d.finished);
+  EXPECT_EQ(d.data, "Subject: hi\r\n\r\nBody\r\n");
+  EXPECT_EQ(d.octets, d.data.size());
+  EXPECT_THAT(d.violations, IsEmpty());
+}
+
+TEST(DataDecoderTest, StopsRightAfterTheEndLine) {
+  const std::string input = "a\r\n.\r\nQUIT\r\n";
+  const Decoded d = Decode(input);
+  EXPECT_EQ(d.consumed, input.size() - 6);
+  EXPECT_EQ(d.data, "a\r\n");
+}
+
+TEST(DataDecoderTest, DotLineFirstIsAnEmptyMessage) {
+  const Decoded d = Decode(".\r\n");
+  EXPECT_TRUE(d.finished);
+  EXPECT_EQ(d.data, "");
+  EXPECT_EQ(d.consumed, 3u);
+}
+
+TEST(DataDecoderTest, WaitsForMore) {
+  const Decoded d = Decode("a\r\n.\r");
+  EXPECT_FALSE(d.finished);
+  EXPECT_EQ(d.consumed, 5u);
+  EXPECT_EQ(d.data, "a\r\n");  // the dot and CR are still undecided
+}
+
+TEST(DataDecoderTest, UnstuffsLeadingDots) {
+  EXPECT_EQ(Decode("..\r\n.\r\n").data, ".\r\n");
+  EXPECT_EQ(Decode("a\r\n..b\r\n...\r\n.\r\n").data, "a\r\n.b\r\n..\r\n");
+  // RFC 5321 4.5.2: the first dot goes whatever follows it.
+  EXPECT_EQ(Decode(".x\r\n.\r\n").data, "x\r\n");
+  // A dot not at a line start stays.
+  EXPECT_EQ(Decode("a.\r\n a\r\n.\r\n").data, "a.\r\n a\r\n");
+}
+
+TEST(DataDecoderTest, LfDotCrLfIsNotTheEnd) {
+  const Decoded d = Decode("a\n.\r\nb\r\n.\r\n");
+  EXPECT_TRUE(d.finished);
+  // The LF is data and starts no line: the dot after it is not unstuffed.
+  EXPECT_EQ(d.data, "a\n.\r\nb\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("bare-lf", "line 1")));
+  EXPECT_TRUE(d.bare);
+}
+
+TEST(DataDecoderTest, CrLfDotLfIsNotTheEnd) {
+  const Decoded d = Decode("a\r\n.\nb\r\n.\r\n");
+  EXPECT_TRUE(d.finished);
+  // The line after the CRLF starts with a dot, which is unstuffed; the LF is
+  // data.
+  EXPECT_EQ(d.data, "a\r\n\nb\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("bare-lf", "line 2")));
+}
+
+TEST(DataDecoderTest, LfDotLfIsNotTheEnd) {
+  const Decoded d = Decode("a\n.\nb\r\n.\r\n");
+  EXPECT_TRUE(d.finished);
+  EXPECT_EQ(d.data, "a\n.\nb\r\n");
+}
+
+TEST(DataDecoderTest, CrDotCrIsNotTheEnd) {
+  const Decoded d = Decode("a\r.\rb\r\n.\r\n");
+  EXPECT_EQ(d.data, "a\r.\rb\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("bare-cr", "line 1")));
+}
+
+TEST(DataDecoderTest, DotCrWithoutLfIsDataWithABareCr) {
+  const Decoded d = Decode("a\r\n.\rx\r\n.\r\n");
+  EXPECT_TRUE(d.finished);
+  EXPECT_EQ(d.data, "a\r\n\rx\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("bare-cr", "line 2")));
+  EXPECT_EQ(Decode("a\r\n.\r\r\n.\r\n").data, "a\r\n\r\r\n");
+}
+
+TEST(DataDecoderTest, EndLineWithoutPrecedingCrLfNeedsItsOwnLine) {
+  // "a.\r\n" is not an end line; only "." alone on a line is.
+  const Decoded d = Decode("a.\r\n");
+  EXPECT_FALSE(d.finished);
+}
+
+TEST(DataDecoderTest, KeepsBareCrAndLfBytes) {
+  const Decoded d = Decode("x\ry\nz\r\r\n.\r\n");
+  EXPECT_EQ(d.data, "x\ry\nz\r\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("bare-cr", "line 1"),
+                                        IsViolation("bare-lf", "line 1")));
+}
+
+TEST(DataDecoderTest, RecordsEachCodeOnce) {
+  const Decoded d = Decode("a\nb\nc\rd\re\r\n.\r\n");
+  ASSERT_EQ(d.violations.size(), 2u);
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("bare-lf", "line 1"),
+                                        IsViolation("bare-cr", "line 3")));
+}
+
+TEST(DataDecoderTest, LineOf998OctetsIsFine) {
+  const Decoded d = Decode(std::string(998, 'a') + "\r\n.\r\n");
+  EXPECT_THAT(d.violations, IsEmpty());
+}
+
+TEST(DataDecoderTest, LineOf999OctetsIsTooLong) {
+  const Decoded d = Decode("ok\r\n" + std::string(999, 'a') + "\r\n.\r\n");
+  EXPECT_THAT(d.violations,
+              ElementsAre(IsViolation("line-too-long", "line 2")));
+}
+
+TEST(DataDecoderTest, TrailingCrCountsOnlyWhenItIsNotPartOfCrLf) {
+  // 998 octets, then a bare CR (999 octets of content), then CRLF.
+  const Decoded d = Decode(std::string(998, 'a') + "\r\r\n.\r\n");
+  EXPECT_THAT(d.violations,
+              ElementsAre(IsViolation("bare-cr", "line 1"),
+                          IsViolation("line-too-long", "line 1")));
+}
+
+TEST(DataDecoderTest, LongLineEndedByBareLf) {
+  const Decoded d = Decode(std::string(1200, 'a') + "\nb\r\n.\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("line-too-long", "line 1"),
+                                        IsViolation("bare-lf", "line 1")));
+}
+
+TEST(DataDecoderTest, ViolationOrderDoesNotDependOnSplits) {
+  // Decode() checks every split gives the same order; this input puts two
+  // checks into one line, in either order.
+  Decode(std::string(1000, 'a') + "\x80\r\n.\r\n");
+  Decode(std::string(10, 'a') + "\x80" + std::string(1000, 'a') + "\r\n.\r\n");
+  const Decoded d = Decode(std::string(1000, 'a') + "\x80\r\n.\r\n");
+  EXPECT_THAT(d.violations,
+              ElementsAre(IsViolation("line-too-long", "line 1"),
+                          IsViolation("8bit-without-8bitmime", "line 1")));
+}
+
+TEST(DataDecoderTest, EightBitWithoutDeclaration) {
+  const Decoded d = Decode("a\r\nb\xC3\xA9\r\n\xff\r\n.\r\n");
+  EXPECT_THAT(d.violations,
+              ElementsAre(IsViolation("8bit-without-8bitmime", "line 2")));
+  EXPECT_EQ(d.data, "a\r\nb\xC3\xA9\r\n\xff\r\n");
+}
+
+TEST(DataDecoderTest, EightBitDeclared) {
+  DataDecoderOptions options;
+  options.eight_bit_declared = true;
+  EXPECT_THAT(Decode("b\xC3\xA9\r\n.\r\n", options).violations, IsEmpty());
+}
+
+TEST(DataDecoderTest, MessageOfExactlyTheLimitIsKept) {
+  DataDecoderOptions options;
+  options.max_message_bytes = 10;
+  const Decoded exact = Decode("12345678\r\n.\r\n", options);
+  EXPECT_FALSE(exact.over_limit);
+  EXPECT_EQ(exact.octets, 10u);
+  EXPECT_EQ(exact.data, "12345678\r\n");
+}
+
+TEST(DataDecoderTest, CountsUnstuffedOctets) {
+  DataDecoderOptions options;
+  options.max_message_bytes = 10;
+  // 11 octets on the wire before the end line, 10 after unstuffing.
+  const Decoded d = Decode(".12345678\r\n.\r\n", options);
+  EXPECT_FALSE(d.over_limit);
+  EXPECT_EQ(d.data, "12345678\r\n");
+}
+
+TEST(DataDecoderTest, OverTheLimitKeepsReadingAndStoresNothing) {
+  DataDecoderOptions options;
+  options.max_message_bytes = 10;
+  const std::string input =
+      "123456789\r\n" + std::string(5000, 'x') + "\r\n.\r\nNOOP\r\n";
+  const Decoded d = Decode(input, options);
+  EXPECT_TRUE(d.finished);
+  EXPECT_TRUE(d.over_limit);
+  EXPECT_EQ(d.data, "");
+  EXPECT_EQ(d.octets, 11u + 5002u);
+  EXPECT_EQ(d.consumed, input.size() - 6);
+}
+
+TEST(DataDecoderTest, BinaryIsTakenAsIs) {
+  DataDecoder decoder({});
+  decoder.FeedBinary("a\r\n.\r\n");
+  decoder.FeedBinary("..\n\r");
+  EXPECT_FALSE(decoder.finished());
+  EXPECT_FALSE(decoder.saw_bare_line_ending());
+  EXPECT_THAT(decoder.violations(), IsEmpty());
+  EXPECT_EQ(decoder.octets(), 10u);
+  EXPECT_EQ(decoder.TakeData(), "a\r\n.\r\n..\n\r");
+}
+
+TEST(DataDecoderTest, BinaryChecksEightBitAndLineLength) {
+  DataDecoder decoder({});
+  decoder.FeedBinary("x\n" + std::string(500, 'a'));
+  decoder.FeedBinary(std::string(500, 'a') + "\xfe");
+  EXPECT_THAT(decoder.violations(),
+              ElementsAre(IsViolation("line-too-long", "line 2"),
+                          IsViolation("8bit-without-8bitmime", "line 2")));
+}
+
+TEST(DataDecoderTest, BinaryMimeHasNoLines) {
+  DataDecoderOptions options;
+  options.eight_bit_declared = true;
+  options.check_line_length = false;
+  DataDecoder decoder(options);
+  decoder.FeedBinary(std::string(5000, '\xff'));
+  EXPECT_THAT(decoder.violations(), IsEmpty());
+}
+
+TEST(DataDecoderTest, BinaryLimit) {
+  DataDecoderOptions options;
+  options.max_message_bytes = 4;
+  DataDecoder decoder(options);
+  decoder.FeedBinary("ab");
+  decoder.FeedBinary("cd");
+  EXPECT_FALSE(decoder.over_limit());
+  decoder.FeedBinary("e");
+  EXPECT_TRUE(decoder.over_limit());
+  EXPECT_EQ(decoder.TakeData(), "");
+}
+
+// Random inputs over the octets that matter: every split agrees (Decode
+// checks), and without bare line endings the result matches a simple
+// line-by-line reading.
+TEST(DataDecoderTest, RandomInputsAgreeAcrossSplits) {
+  std::mt19937 random(12345);
+  const char alphabet[] = {'\r', '\n', '.', 'a', '\x80'};
+  for (int round = 0; round < 300; ++round) {
+    std::string input;
+    const std::size_t length = random() % 60;
+    for (std::size_t i = 0; i < length; ++i) {
+      input.push_back(alphabet[random() % sizeof alphabet]);
+    }
+    input += "\r\n.\r\n";
+    DataDecoderOptions options;
+    options.max_message_bytes = random() % 2 ? 0 : 30;
+    Decode(input, options);
+  }
+}
+
+TEST(DataDecoderTest, MatchesLineByLineReadingForCleanInput) {
+  std::mt19937 random(777);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> lines;
+    std::string wire;
+    const std::size_t count = random() % 6;
+    for (std::size_t i = 0; i < count; ++i) {
+      std::string line;
+      const std::size_t length = random() % 5;
+      for (std::size_t j = 0; j < length; ++j)
+        line.push_back(".ab"[random() % 3]);
+      lines.push_back(line);
+      wire += (line.empty() || line[0] != '.' ? line : "." + line) + "\r\n";
+    }
+    wire += ".\r\n";
+    std::string expected;
+    for (const std::string& line : lines) expected += line + "\r\n";
+    EXPECT_EQ(Decode(wire).data, expected) << wire;
+  }
+}
+
+}  // namespace
+}  // namespace smtpfixture::detail

@@ -1,0 +1,245 @@
+// libFuzzer target for the SMTP session.
+//
+// Input: one configuration byte, then chunks. A chunk starts with a control
+// byte: below 0xF0 it means "feed the next (byte & 0x3F) + 1 octets"; 0xF0
+// makes TLS established, 0xF1 the idle timeout, 0xF2 a shutdown, 0xF3 the
+// client closing; other values are skipped.
+//
+// The same input is also fed one byte at a time, and both runs must produce
+// identical actions. Every run checks that replies are well-formed lines,
+// that nothing follows a close, and that stored messages respect the limit.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fixture/smtp_session.h"
+
+namespace {
+
+using namespace smtpfixture;
+using namespace smtpfixture::detail;
+
+[[noreturn]] void Fail(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "invariant broken: %s: %s\n", what, detail.c_str());
+  std::abort();
+}
+
+struct Event {
+  enum Kind { kFeed, kTls, kIdle, kShutdown, kClientClosed } kind;
+  std::string_view bytes;
+};
+
+SessionConfig MakeConfig(std::uint8_t bits) {
+  SessionConfig config;
+  const TlsPolicy policies[] = {TlsPolicy::kNone, TlsPolicy::kStartTlsOptional,
+                                TlsPolicy::kStartTlsRequired,
+                                TlsPolicy::kImplicit};
+  config.tls_policy = policies[bits & 3];
+  if (bits & 4) config.line_endings = LineEndings::kStrict;
+  if (bits & 8) {
+    config.auth.accept_any = true;
+  } else {
+    config.auth.credentials = {{"alice", "secret"}};
+  }
+  config.auth.allow_plaintext = (bits & 16) != 0;
+  config.auth.required = (bits & 32) != 0;
+  // CRAM-MD5 is left out: its challenge is random, so two runs would differ.
+  config.auth.mechanisms = {"PLAIN", "LOGIN", "XOAUTH2"};
+  config.limits.max_message_bytes = (bits & 64) ? 64 : 0;
+  config.limits.max_recipients = 3;
+  config.extensions.enhanced_status_codes = (bits & 128) == 0;
+  config.extensions.chunking = (bits & 2) == 0 || (bits & 1) == 0;
+  return config;
+}
+
+void AddRules(FaultScript& script) {
+  script.At(Stage::kRcptTo).WhenArgumentContains("x").Reply(550, "5.1.1 no");
+  script.At(Stage::kData).WhenArgumentContains("9").Reply(451, "a\nb").Times(2);
+  script.At(Stage::kEndOfData).WhenArgumentContains("q").Reply(250, "2.0.0 ok");
+  script.At(Stage::kNoop)
+      .WhenArgumentContains("z")
+      .Delay(std::chrono::milliseconds(1));
+  script.At(Stage::kHelo).WhenArgumentContains("bye").Reply(421, "4.0.0 bye");
+  script.At(Stage::kMailFrom).WhenArgumentContains("hush").Silence();
+}
+
+void CheckWrite(const std::string& bytes) {
+  if (bytes.size() < 6 || bytes.compare(bytes.size() - 2, 2, "\r\n") != 0) {
+    Fail("write does not end in CRLF", bytes);
+  }
+  std::size_t start = 0;
+  std::string code;
+  while (start < bytes.size()) {
+    const std::size_t end = bytes.find("\r\n", start);
+    const std::string line = bytes.substr(start, end - start);
+    start = end + 2;
+    if (line.size() < 4) Fail("short reply line", line);
+    if (line.find_first_of("\r\n") != std::string::npos) {
+      Fail("bare CR or LF in a reply line", line);
+    }
+    if (line[0] < '2' || line[0] > '5' || line[1] < '0' || line[1] > '9' ||
+        line[2] < '0' || line[2] > '9') {
+      Fail("bad reply code", line);
+    }
+    if (code.empty()) code = line.substr(0, 3);
+    if (line.compare(0, 3, code) != 0) Fail("mixed codes in a reply", line);
+    const bool last = start >= bytes.size();
+    if (line[3] != (last ? ' ' : '-')) Fail("bad continuation mark", line);
+  }
+}
+
+std::string Describe(const Action& action) {
+  if (const auto* w = std::get_if<WriteAction>(&action)) return "W" + w->bytes;
+  if (const auto* d = std::get_if<DeliverAction>(&action)) {
+    std::string s = "D" + std::to_string(d->message->id) + d->message->data;
+    for (const std::string& r : d->message->envelope.rcpt_to) s += "," + r;
+    for (const Violation& v : d->message->violations) s += ";" + v.code;
+    return s;
+  }
+  if (std::holds_alternative<StartTlsAction>(action)) return "S";
+  if (std::holds_alternative<CloseAction>(action)) return "C";
+  if (std::holds_alternative<SilenceAction>(action)) return "Q";
+  if (const auto* t = std::get_if<WaitAction>(&action)) {
+    return "T" + std::to_string(t->duration.count());
+  }
+  if (const auto* t = std::get_if<TranscriptAction>(&action)) {
+    return (t->line.direction == Direction::kClient ? "c" : "s") + t->line.text;
+  }
+  if (const auto* v = std::get_if<ViolationAction>(&action)) {
+    return "V" + v->violation.code + v->violation.detail;
+  }
+  if (const auto* a = std::get_if<AuthAttemptAction>(&action)) {
+    return "A" + a->attempt.mechanism + a->attempt.username +
+           std::to_string(a->attempt.reply_code);
+  }
+  if (const auto* a = std::get_if<AuthenticatedAction>(&action)) {
+    return "U" + a->auth.mechanism + a->auth.username;
+  }
+  return "?";
+}
+
+std::vector<std::string> Run(const SessionConfig& base,
+                             const std::vector<Event>& events, bool bytewise,
+                             bool faults) {
+  FaultScript script;
+  SessionConfig config = base;
+  if (faults) {
+    AddRules(script);
+    config.faults = &script;
+  }
+  SmtpSession session(config);
+  Actions out;
+  bool tls_pending = false;
+  if (config.tls_policy == TlsPolicy::kImplicit) session.TlsEstablished(out);
+  session.Greet(out);
+  for (const Event& event : events) {
+    const std::size_t before = out.size();
+    switch (event.kind) {
+      case Event::kFeed:
+        if (bytewise) {
+          for (char c : event.bytes) session.Feed(std::string_view(&c, 1), out);
+        } else {
+          session.Feed(event.bytes, out);
+        }
+        break;
+      case Event::kTls:
+        // As the connection would: only after a StartTlsAction.
+        if (tls_pending) session.TlsEstablished(out);
+        tls_pending = false;
+        break;
+      case Event::kIdle:
+        session.IdleTimeout(out);
+        break;
+      case Event::kShutdown:
+        session.Shutdown(out);
+        break;
+      case Event::kClientClosed:
+        session.ClientClosed(out);
+        break;
+    }
+    for (std::size_t i = before; i < out.size(); ++i) {
+      if (std::holds_alternative<StartTlsAction>(out[i])) tls_pending = true;
+    }
+  }
+  bool ended = false;
+  std::vector<std::string> described;
+  for (const Action& action : out) {
+    if (ended) Fail("action after close", Describe(action));
+    if (const auto* w = std::get_if<WriteAction>(&action)) CheckWrite(w->bytes);
+    if (const auto* d = std::get_if<DeliverAction>(&action)) {
+      const std::size_t limit = config.limits.max_message_bytes;
+      if (limit != 0 && d->message->data.size() > limit) {
+        Fail("stored message over the limit", d->message->data);
+      }
+      if (d->message->envelope.rcpt_to.empty()) {
+        Fail("message without recipients", d->message->data);
+      }
+    }
+    if (std::holds_alternative<CloseAction>(action) ||
+        std::holds_alternative<SilenceAction>(action)) {
+      ended = true;
+    }
+    described.push_back(Describe(action));
+  }
+  if (session.closed() != ended) Fail("closed() disagrees", "");
+  return described;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  if (size < 1) return 0;
+  const SessionConfig config = MakeConfig(data[0]);
+  const bool faults = (data[0] & 3) == 1;
+  const std::string_view input(reinterpret_cast<const char*>(data) + 1,
+                               size - 1);
+  std::vector<Event> events;
+  std::size_t pos = 0;
+  while (pos < input.size()) {
+    const auto control = static_cast<std::uint8_t>(input[pos++]);
+    if (control >= 0xF0) {
+      switch (control) {
+        case 0xF0:
+          events.push_back({Event::kTls, {}});
+          break;
+        case 0xF1:
+          events.push_back({Event::kIdle, {}});
+          break;
+        case 0xF2:
+          events.push_back({Event::kShutdown, {}});
+          break;
+        case 0xF3:
+          events.push_back({Event::kClientClosed, {}});
+          break;
+        default:
+          break;
+      }
+      continue;
+    }
+    const std::size_t n =
+        std::min<std::size_t>((control & 0x3F) + 1, input.size() - pos);
+    events.push_back({Event::kFeed, input.substr(pos, n)});
+    pos += n;
+  }
+  const std::vector<std::string> chunked = Run(config, events, false, faults);
+  const std::vector<std::string> bytewise = Run(config, events, true, faults);
+  if (chunked != bytewise) {
+    std::string where;
+    for (std::size_t i = 0; i < std::min(chunked.size(), bytewise.size());
+         ++i) {
+      if (chunked[i] != bytewise[i]) {
+        where = "action " + std::to_string(i) + ": [" + chunked[i] + "] vs [" +
+                bytewise[i] + "]";
+        break;
+      }
+    }
+    if (where.empty()) where = "different lengths";
+    Fail("split dependence", where);
+  }
+  return 0;
+}
