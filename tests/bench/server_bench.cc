@@ -1,0 +1,356 @@
+// Benchmarks of the server: start/stop cost, and message throughput in
+// plaintext and over TLS, with Postfix's smtp-sink as the reference for the
+// plaintext figure when it is installed.
+//
+//   build/dev/tests/bench/server_bench
+//
+// Throughput benchmarks report items_per_second = messages per second.
+#include <arpa/inet.h>
+#include <benchmark/benchmark.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "smtpfixture/server.h"
+
+extern char** environ;
+
+namespace smtpfixture {
+namespace {
+
+constexpr int kConnections = 4;
+constexpr std::size_t kMessageBytes = 2048;
+
+std::string MakeMessage() {
+  std::string message = "Subject: benchmark\r\nFrom: a@example.com\r\n\r\n";
+  while (message.size() < kMessageBytes - 2) message += "0123456789abcdef\r\n";
+  message.resize(kMessageBytes - 2);
+  return message + "\r\n";
+}
+
+// A blocking client connection, plaintext or TLS.
+class Client {
+ public:
+  ~Client() {
+    if (ssl_) SSL_free(ssl_);
+    if (fd_ >= 0) close(fd_);
+  }
+  bool Connect(std::uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return connect(fd_, reinterpret_cast<sockaddr*>(&address),
+                   sizeof address) == 0;
+  }
+  bool StartTls(SSL_CTX* context) {
+    ssl_ = SSL_new(context);
+    SSL_set_fd(ssl_, fd_);
+    SSL_set_tlsext_host_name(ssl_, "localhost");
+    SSL_set1_host(ssl_, "localhost");
+    buffer_.clear();
+    return SSL_connect(ssl_) == 1;
+  }
+  bool Write(const std::string& bytes) {
+    if (ssl_) {
+      return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
+             static_cast<int>(bytes.size());
+    }
+    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // The code of the next complete reply, 0 on EOF.
+  int Reply() {
+    for (;;) {
+      std::size_t start = 0;
+      for (std::size_t end;
+           (end = buffer_.find("\r\n", start)) != std::string::npos;
+           start = end + 2) {
+        if (end - start >= 4 && buffer_[start + 3] == ' ') {
+          const int code = std::atoi(buffer_.substr(start, 3).c_str());
+          buffer_.erase(0, end + 2);
+          return code;
+        }
+      }
+      char chunk[8192];
+      const int n = ssl_ ? SSL_read(ssl_, chunk, sizeof chunk)
+                         : static_cast<int>(recv(fd_, chunk, sizeof chunk, 0));
+      if (n <= 0) return 0;
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  SSL* ssl_ = nullptr;
+  std::string buffer_;
+};
+
+enum class Mode { kPlain, kStartTls, kImplicit };
+
+// Opens a connection and gets it to the point where MAIL may be sent.
+bool Open(Client& client, std::uint16_t port, Mode mode, SSL_CTX* context) {
+  if (!client.Connect(port)) return false;
+  if (mode == Mode::kImplicit && !client.StartTls(context)) return false;
+  if (client.Reply() != 220) return false;
+  if (!client.Write("EHLO bench\r\n") || client.Reply() != 250) return false;
+  if (mode == Mode::kStartTls) {
+    if (!client.Write("STARTTLS\r\n") || client.Reply() != 220) return false;
+    if (!client.StartTls(context)) return false;
+    if (!client.Write("EHLO bench\r\n") || client.Reply() != 250) return false;
+  }
+  return true;
+}
+
+bool SendOne(Client& client, const std::string& message) {
+  // Pipelined, as a real PIPELINING client does: one round trip for the
+  // envelope, one for the data.
+  if (!client.Write("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n"
+                    "DATA\r\n")) {
+    return false;
+  }
+  if (client.Reply() != 250 || client.Reply() != 250 || client.Reply() != 354) {
+    return false;
+  }
+  return client.Write(message + ".\r\n") && client.Reply() == 250;
+}
+
+// Sends `per_connection` messages over each of kConnections connections in
+// parallel; `reconnect` opens a new connection (and handshake) per message.
+bool Load(std::uint16_t port, Mode mode, SSL_CTX* context, int per_connection,
+          bool reconnect) {
+  const std::string message = MakeMessage();
+  std::atomic<bool> ok{true};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kConnections; ++c) {
+    threads.emplace_back([&] {
+      std::optional<Client> client;
+      for (int i = 0; i < per_connection && ok; ++i) {
+        if (!client || reconnect) {
+          client.emplace();
+          if (!Open(*client, port, mode, context)) ok = false;
+        }
+        if (ok && !SendOne(*client, message)) ok = false;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  return ok;
+}
+
+SSL_CTX* ClientContext() {
+  static SSL_CTX* context = [] {
+    SSL_CTX* c = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_load_verify_locations(
+        c, Certificates::ForThisRun().CaFile().c_str(), nullptr);
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+    return c;
+  }();
+  return context;
+}
+
+void BM_StartStop(benchmark::State& state) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kNone;
+  for (auto _ : state) {
+    Server server(options);
+    server.Start();
+    server.Stop();
+  }
+}
+BENCHMARK(BM_StartStop)->Unit(benchmark::kMicrosecond);
+
+void BM_StartStopWithTls(benchmark::State& state) {
+  Certificates::ForThisRun().Leaf("localhost");  // once per run, not per test
+  for (auto _ : state) {
+    Server server;
+    server.Start();
+    server.Stop();
+  }
+}
+BENCHMARK(BM_StartStopWithTls)->Unit(benchmark::kMicrosecond);
+
+void RunInProcess(benchmark::State& state, TlsPolicy policy, Mode mode,
+                  bool reconnect) {
+  ServerOptions options;
+  options.tls = policy;
+  Server server(options);
+  server.Start();
+  const int per_connection = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    if (!Load(server.Port(), mode, ClientContext(), per_connection,
+              reconnect)) {
+      state.SkipWithError("a message was refused");
+      break;
+    }
+    state.PauseTiming();
+    server.Clear();  // keep memory flat across iterations
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * per_connection * kConnections);
+}
+
+void BM_Plaintext(benchmark::State& state) {
+  RunInProcess(state, TlsPolicy::kNone, Mode::kPlain, false);
+}
+void BM_StartTlsReused(benchmark::State& state) {
+  RunInProcess(state, TlsPolicy::kStartTlsOptional, Mode::kStartTls, false);
+}
+void BM_ImplicitTlsReused(benchmark::State& state) {
+  RunInProcess(state, TlsPolicy::kImplicit, Mode::kImplicit, false);
+}
+void BM_StartTlsConnectionPerMessage(benchmark::State& state) {
+  RunInProcess(state, TlsPolicy::kStartTlsOptional, Mode::kStartTls, true);
+}
+void BM_ImplicitTlsConnectionPerMessage(benchmark::State& state) {
+  RunInProcess(state, TlsPolicy::kImplicit, Mode::kImplicit, true);
+}
+BENCHMARK(BM_Plaintext)->Arg(250)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StartTlsReused)
+    ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ImplicitTlsReused)
+    ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StartTlsConnectionPerMessage)
+    ->Arg(25)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ImplicitTlsConnectionPerMessage)
+    ->Arg(25)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// External servers: a process started once, loaded over loopback.
+struct ExternalServer {
+  pid_t pid = -1;
+  std::uint16_t port = 0;
+  ~ExternalServer() {
+    if (pid > 0) {
+      kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+bool WaitUntilListening(std::uint16_t port) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    Client probe;
+    if (probe.Connect(port)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::uint16_t FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::optional<ExternalServer> Spawn(std::vector<std::string> argv,
+                                    bool reads_port_from_stdout,
+                                    std::uint16_t port) {
+  int out[2];
+  if (pipe(out) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::vector<char*> args;
+  for (std::string& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  ExternalServer server;
+  const int rc = posix_spawnp(&server.pid, args[0], &actions, nullptr,
+                              args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  if (rc != 0) {
+    close(out[0]);
+    server.pid = -1;
+    return std::nullopt;
+  }
+  if (reads_port_from_stdout) {
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    const std::size_t at = line.find("\"port\":");
+    if (at == std::string::npos) return std::nullopt;
+    port = static_cast<std::uint16_t>(std::atoi(line.c_str() + at + 7));
+  }
+  close(out[0]);
+  server.port = port;
+  if (!WaitUntilListening(port)) return std::nullopt;
+  return server;
+}
+
+void RunExternal(benchmark::State& state, std::vector<std::string> argv,
+                 bool reads_port, std::uint16_t port) {
+  std::optional<ExternalServer> server =
+      Spawn(std::move(argv), reads_port, port);
+  if (!server) {
+    state.SkipWithError("cannot start the server program");
+    for (auto _ : state) {
+    }
+    return;
+  }
+  const int per_connection = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    if (!Load(server->port, Mode::kPlain, nullptr, per_connection, false)) {
+      state.SkipWithError("a message was refused");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * per_connection * kConnections);
+}
+
+#ifdef SMTPFIXTURE_SERVER_PROGRAM
+void BM_PlaintextSmtpfixtureServer(benchmark::State& state) {
+  RunExternal(state, {SMTPFIXTURE_SERVER_PROGRAM, "--tls", "none"}, true, 0);
+}
+BENCHMARK(BM_PlaintextSmtpfixtureServer)
+    ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+#endif
+
+void BM_PlaintextPostfixSmtpSink(benchmark::State& state) {
+  const std::uint16_t port = FreePort();
+  RunExternal(state,
+              {"/usr/sbin/smtp-sink", "-u", "postfix",
+               "127.0.0.1:" + std::to_string(port), "128"},
+              false, port);
+}
+BENCHMARK(BM_PlaintextPostfixSmtpSink)
+    ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace smtpfixture
+
+BENCHMARK_MAIN();
