@@ -457,6 +457,46 @@ TEST(ServerTest, StartStopWithClientsLeaksNoDescriptor) {
   EXPECT_EQ(CountEntries("/proc/self/fd"), fds_before);
 }
 
+TEST(ServerTest, GarbageFromManyClientsLeavesTheServerServing) {
+  for (TlsPolicy policy :
+       {TlsPolicy::kNone, TlsPolicy::kStartTlsRequired, TlsPolicy::kImplicit}) {
+    ServerOptions options;
+    options.tls = policy;
+    options.limits.max_message_bytes = 4096;
+    Server server(options);
+    server.Start();
+    std::uint32_t seed = 12345;
+    auto next = [&seed] {
+      seed = seed * 1103515245u + 12345u;
+      return static_cast<char>(seed >> 16);
+    };
+    for (int c = 0; c < 20; ++c) {
+      RawClient client;
+      ASSERT_TRUE(client.Connect(server.Port()));
+      // Mix real commands into the noise so that every state is reached.
+      std::string bytes = c % 2
+                              ? "EHLO x\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n"
+                                "DATA\r\n"
+                              : "BDAT 100\r\n";
+      for (int i = 0; i < 16 * 1024; ++i) {
+        const char ch = next();
+        bytes += (i % 97 == 0) ? '\n' : ch;
+      }
+      client.Send(bytes);
+      client.Close();
+    }
+    RawClient good;
+    ASSERT_TRUE(good.Connect(server.Port()));
+    if (policy != TlsPolicy::kImplicit) {
+      EXPECT_EQ(good.ReadCode(), 220);
+      EXPECT_THAT(good.Command("NOOP"), ::testing::Optional(StartsWith("250")));
+    }
+    server.Stop();
+    for (const Session& session : server.Sessions())
+      EXPECT_TRUE(session.closed);
+  }
+}
+
 // Faults.
 
 class FaultTest : public ::testing::Test {
