@@ -15,19 +15,8 @@ constexpr std::size_t kMaxCommonNameBytes = 64;  // ub-common-name, RFC 5280
 // Throws Error naming what failed and OpenSSL's reason for it, which is all a
 // test author can act on (the numeric code and library name are noise here).
 [[noreturn]] void ThrowOpenSslError(const std::string& what) {
-  const unsigned long code = ERR_get_error();
-  std::string reason = "unknown OpenSSL error";
-  if (code != 0) {
-    if (const char* text = ERR_reason_error_string(code)) {
-      reason = text;
-    } else {
-      char buffer[256];
-      ERR_error_string_n(code, buffer, sizeof buffer);
-      reason = buffer;
-    }
-  }
-  ERR_clear_error();
-  throw Error("certificate generation: " + what + ": " + reason);
+  throw Error("certificate generation: " + what + ": " +
+              TakeOpenSslReason("unknown OpenSSL error"));
 }
 
 void SetSerialNumber(X509& certificate) {
