@@ -589,7 +589,7 @@ TEST_F(FaultTest, DelayedReplyKeepsPipelinedOrder) {
 
 TEST(ServerFaults, SilenceLastsUntilTheIdleTimeout) {
   ServerOptions options = Plain();
-  options.limits.idle_timeout = std::chrono::milliseconds(200);
+  options.limits.idle_timeout = Scaled(std::chrono::milliseconds(200));
   Server server(options);
   server.Start();
   server.Faults().At(Stage::kHelo).Silence();

@@ -1,0 +1,148 @@
+// TLS edge cases of the whole server that no well-behaved client produces:
+// a client that vanishes without close_notify after its 250, a client that
+// stalls mid-handshake, and one that aborts the handshake. Each must be
+// recorded, and none may lose an acknowledged message or hang the server.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
+
+#include <string>
+
+#include "smtpfixture/gtest.h"
+#include "tests/support/raw_client.h"
+
+namespace smtpfixture {
+namespace {
+
+using ::smtpfixture::testing::RawClient;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+
+// A verifying TLS client over a RawClient's socket, blocking.
+class TlsClient {
+ public:
+  explicit TlsClient(const std::filesystem::path& ca_file)
+      : context_(SSL_CTX_new(TLS_client_method())) {
+    SSL_CTX_load_verify_locations(context_, ca_file.c_str(), nullptr);
+    SSL_CTX_set_verify(context_, SSL_VERIFY_PEER, nullptr);
+  }
+  ~TlsClient() {
+    if (ssl_) SSL_free(ssl_);
+    SSL_CTX_free(context_);
+  }
+  bool Handshake(int fd) {
+    ssl_ = SSL_new(context_);
+    SSL_set_fd(ssl_, fd);
+    SSL_set_tlsext_host_name(ssl_, "localhost");
+    SSL_set1_host(ssl_, "localhost");
+    return SSL_connect(ssl_) == 1;
+  }
+  void Send(const std::string& text) {
+    SSL_write(ssl_, text.data(), static_cast<int>(text.size()));
+  }
+  // The next reply's first line, or "" at EOF.
+  std::string Reply() {
+    for (;;) {
+      const std::size_t end = buffer_.find("\r\n");
+      if (end != std::string::npos) {
+        std::string line = buffer_.substr(0, end);
+        buffer_.erase(0, end + 2);
+        if (line.size() >= 4 && line[3] == '-') continue;
+        return line;
+      }
+      char chunk[4096];
+      const int n = SSL_read(ssl_, chunk, sizeof chunk);
+      if (n <= 0) return "";
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  SSL_CTX* context_;
+  SSL* ssl_ = nullptr;
+  std::string buffer_;
+};
+
+class ImplicitTlsTest : public SmtpServerTest {
+ protected:
+  ServerOptions Options() const override {
+    ServerOptions options;
+    options.tls = TlsPolicy::kImplicit;
+    // Short, so that the stall test is quick; scaled, so that a slow
+    // (sanitizer) build still completes handshakes in time.
+    options.limits.idle_timeout = ScaledTimeout(std::chrono::milliseconds(500));
+    return options;
+  }
+};
+
+TEST_F(ImplicitTlsTest, VanishingWithoutCloseNotifyLosesNothing) {
+  RawClient socket;
+  ASSERT_TRUE(socket.Connect(server().Port()));
+  TlsClient tls(server().CaFile());
+  ASSERT_TRUE(tls.Handshake(socket.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("220 "));
+  tls.Send("EHLO vanisher\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("354"));
+  tls.Send("Subject: kept\r\n\r\nbody\r\n.\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250 2.0.0 Ok: queued as"));
+  socket.Close();  // no QUIT, no close_notify
+
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(
+      server().Messages(),
+      ElementsAre(AllOf(HasSubject("kept"), TlsModeIs(TlsMode::kImplicit))));
+  const Session session = server().Sessions()[0];
+  EXPECT_TRUE(session.closed);
+  EXPECT_EQ(session.tls_error, "");  // not an error after a handshake
+}
+
+TEST_F(ImplicitTlsTest, StallingMidHandshakeIsBoundedByTheIdleTimeout) {
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server().Port()));
+  // The first bytes of a TLS record header, then nothing.
+  ASSERT_TRUE(client.Send(std::string("\x16\x03\x01", 3)));
+  EXPECT_TRUE(client.WaitForClose(std::chrono::seconds(5)));
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(server().Sessions(),
+              ElementsAre(HandshakeFailed(HasSubstr("timed out"))));
+  EXPECT_THAT(server().Messages(), IsEmpty());
+}
+
+TEST_F(ImplicitTlsTest, ClosingMidHandshakeIsRecorded) {
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server().Port()));
+  ASSERT_TRUE(client.Send(std::string("\x16\x03\x01\x00", 4)));
+  client.Close();
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(server().Sessions(), ElementsAre(HandshakeFailed(HasSubstr(
+                                       "closed during the TLS handshake"))));
+}
+
+TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server().Port()));
+  ASSERT_TRUE(client.Send("EHLO plaintext\r\n"));
+  std::string rest;
+  EXPECT_TRUE(client.WaitForClose(std::chrono::seconds(5), &rest));
+  EXPECT_THAT(rest, Not(HasSubstr("220")));
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(
+      server().Sessions(),
+      ElementsAre(AllOf(HandshakeFailed(HasSubstr("wrong version number")),
+                        Not(TranscriptContains(HasSubstr("EHLO"))))));
+}
+
+}  // namespace
+}  // namespace smtpfixture
