@@ -23,7 +23,8 @@ BENCHMARK(BM_CaAndLeafFromScratch)->Unit(benchmark::kMillisecond);
 
 void BM_LeafForANewHostname(benchmark::State& state) {
   const Certificates& certificates = Certificates::ForThisRun();
-  int serial = 0;
+  // Static: repetitions of this benchmark must not reuse earlier names.
+  static int serial = 0;
   for (auto _ : state) {
     // A fresh name each time defeats the cache, as a new test's would.
     PemIdentity leaf =

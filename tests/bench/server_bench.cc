@@ -243,6 +243,14 @@ BENCHMARK(BM_ImplicitTlsConnectionPerMessage)
 struct ExternalServer {
   pid_t pid = -1;
   std::uint16_t port = 0;
+  ExternalServer() = default;
+  ExternalServer(ExternalServer&& other) noexcept
+      : pid(other.pid), port(other.port) {
+    other.pid = -1;  // the moved-from object must not kill the process
+  }
+  ExternalServer(const ExternalServer&) = delete;
+  ExternalServer& operator=(const ExternalServer&) = delete;
+  ExternalServer& operator=(ExternalServer&&) = delete;
   ~ExternalServer() {
     if (pid > 0) {
       kill(pid, SIGTERM);
