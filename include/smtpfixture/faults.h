@@ -3,7 +3,8 @@
 //
 //   server.Faults().At(Stage::kRcptTo).WhenArgumentContains("bounce@")
 //       .Reply(550, "5.1.1 No such user");
-//   server.Faults().At(Stage::kEndOfData).Reply(451, "4.3.0 Try later").Times(1);
+//   server.Faults().At(Stage::kEndOfData).Reply(451, "4.3.0 Try
+//   later").Times(1);
 //
 // Rules are tried in the order they were added; the first that matches the
 // stage and argument and has applications left is applied. Thread-safe: rules
