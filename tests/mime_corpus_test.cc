@@ -17,9 +17,14 @@
 #include "fixture/base64.h"
 #include "fixture/message_record.h"
 #include "smtpfixture/message.h"
+#include "tests/support/expected_format.h"
 
 namespace smtpfixture::detail {
 namespace {
+
+using ::smtpfixture::testing::Fnv1a64;
+using ::smtpfixture::testing::SplitSpaces;
+using ::smtpfixture::testing::Unbase64;
 
 constexpr char kCorpusDir[] = SMTPFIXTURE_TEST_DATA_DIR "/mime";
 
@@ -43,34 +48,6 @@ std::vector<std::string> CorpusNames() {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::vector<std::string> SplitSpaces(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t end = line.find(' ', begin);
-    fields.push_back(line.substr(begin, end - begin));
-    if (end == std::string::npos) return fields;
-    begin = end + 1;
-  }
-}
-
-std::string Unbase64(const std::string& text) {
-  std::optional<std::string> bytes = Base64DecodeStrict(text);
-  EXPECT_TRUE(bytes.has_value()) << "bad base64 in .expected: " << text;
-  return bytes.value_or("");
-}
-
-std::string Fnv1a64(const std::string& data) {
-  std::uint64_t h = 0xCBF29CE484222325u;
-  for (char c : data) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001B3u;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
 }
 
 // What one .expected file says, in the order the reader must give it.

@@ -22,44 +22,21 @@
 #include "fixture/base64.h"
 #include "smtpfixture/message.h"
 #include "smtpfixture/server.h"
+#include "tests/support/expected_format.h"
 #include "tests/support/run_process.h"
 
 namespace smtpfixture {
 namespace {
+
+using ::smtpfixture::testing::Fnv1a64;
+using ::smtpfixture::testing::SplitSpaces;
+using ::smtpfixture::testing::Unbase64;
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-std::vector<std::string> SplitSpaces(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t begin = 0;
-  for (;;) {
-    const std::size_t end = line.find(' ', begin);
-    fields.push_back(line.substr(begin, end - begin));
-    if (end == std::string::npos) return fields;
-    begin = end + 1;
-  }
-}
-
-std::string Unbase64(const std::string& text) {
-  std::optional<std::string> bytes = detail::Base64DecodeStrict(text);
-  EXPECT_TRUE(bytes.has_value()) << "bad base64 in .expected: " << text;
-  return bytes.value_or("");
-}
-
-std::string Fnv1a64(const std::string& data) {
-  std::uint64_t h = 0xCBF29CE484222325u;
-  for (char c : data) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001B3u;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
 }
 
 // Python's reading, in the line format of tests/data/mime/generate.py,
