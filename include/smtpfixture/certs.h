@@ -33,7 +33,8 @@ struct PemIdentity {
 class Certificates {
  public:
   // The run's PKI, made on first use (ECDSA P-256) and shared by every thread.
-  // Throws smtpfixture::Error if OpenSSL fails or the temp dir can't be written.
+  // Throws smtpfixture::Error if OpenSSL fails or the temp dir can't be
+  // written.
   static const Certificates& ForThisRun();
 
   // The trust anchor a correctly configured client uses.
@@ -46,8 +47,9 @@ class Certificates {
   // must refuse. Valid leaves name `hostname`, localhost, 127.0.0.1 and ::1.
   // Leaves are cached per (hostname, problem), so repeated calls are cheap.
   // Thread-safe.
-  PemIdentity Leaf(const std::string& hostname,
-                   CertificateProblem problem = CertificateProblem::kNone) const;
+  PemIdentity Leaf(
+      const std::string& hostname,
+      CertificateProblem problem = CertificateProblem::kNone) const;
 
   Certificates(const Certificates&) = delete;
   Certificates& operator=(const Certificates&) = delete;

@@ -27,8 +27,8 @@ namespace smtpfixture {
 struct AuthOptions {
   std::vector<std::string> mechanisms = {"PLAIN", "LOGIN"};  // also "CRAM-MD5",
                                                              // "XOAUTH2"
-  std::map<std::string, std::string> credentials;  // user -> password
-                                                   // (XOAUTH2: token)
+  std::map<std::string, std::string> credentials;            // user -> password
+                                                             // (XOAUTH2: token)
   bool accept_any = false;       // any credentials succeed
   bool required = false;         // MAIL refused with 530 5.7.0 until AUTH
   bool allow_plaintext = false;  // offer AUTH before TLS
@@ -57,7 +57,7 @@ struct ServerOptions {
   std::string hostname = "localhost";      // greeting, EHLO reply, certificate
   TlsPolicy tls = TlsPolicy::kStartTlsOptional;
   CertificateProblem certificate_problem = CertificateProblem::kNone;
-  std::optional<PemIdentity> certificate;  // bring your own
+  std::optional<PemIdentity> certificate;                    // bring your own
   std::string min_tls_version = "TLSv1.2", max_tls_version;  // empty: maximum
   bool request_client_certificate = false;
   AuthOptions auth;

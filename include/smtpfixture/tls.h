@@ -9,7 +9,7 @@ namespace smtpfixture {
 // Which TLS the server offers. One value, so that contradictory combinations
 // ("require STARTTLS" together with "implicit TLS") cannot be expressed.
 enum class TlsPolicy {
-  kNone,              // plaintext only; STARTTLS is neither offered nor accepted
+  kNone,  // plaintext only; STARTTLS is neither offered nor accepted
   kStartTlsOptional,  // STARTTLS advertised before TLS, never after
   kStartTlsRequired,  // as optional, and MAIL/RCPT/DATA/BDAT/AUTH/VRFY get 530
   kImplicit,          // TLS from the first byte (SMTPS, "port 465" style)

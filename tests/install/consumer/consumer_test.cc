@@ -2,10 +2,9 @@
 // and the test asserts on it with the matchers.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <smtpfixture/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <smtpfixture/gtest.h>
 
 #include <string>
 
