@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <thread>
@@ -243,9 +245,10 @@ BENCHMARK(BM_ImplicitTlsConnectionPerMessage)
 struct ExternalServer {
   pid_t pid = -1;
   std::uint16_t port = 0;
+  std::string ca_file;  // smtpfixture-server's own run CA
   ExternalServer() = default;
   ExternalServer(ExternalServer&& other) noexcept
-      : pid(other.pid), port(other.port) {
+      : pid(other.pid), port(other.port), ca_file(std::move(other.ca_file)) {
     other.pid = -1;  // the moved-from object must not kill the process
   }
   ExternalServer(const ExternalServer&) = delete;
@@ -309,6 +312,11 @@ std::optional<ExternalServer> Spawn(std::vector<std::string> argv,
     const std::size_t at = line.find("\"port\":");
     if (at == std::string::npos) return std::nullopt;
     port = static_cast<std::uint16_t>(std::atoi(line.c_str() + at + 7));
+    const std::size_t ca = line.find("\"ca_file\":\"");
+    if (ca != std::string::npos) {
+      const std::size_t begin = ca + 11;
+      server.ca_file = line.substr(begin, line.find('"', begin) - begin);
+    }
   }
   close(out[0]);
   server.port = port;
@@ -316,8 +324,31 @@ std::optional<ExternalServer> Spawn(std::vector<std::string> argv,
   return server;
 }
 
+// CPU seconds (user + system) the process has used so far, from /proc.
+double ProcessCpuSeconds(pid_t pid) {
+  FILE* file =
+      std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (file == nullptr) return 0;
+  char buffer[1024];
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, file);
+  std::fclose(file);
+  buffer[n] = '\0';
+  // Fields after the command name in parentheses: utime is the 12th, stime
+  // the 13th.
+  const char* rest = std::strrchr(buffer, ')');
+  if (rest == nullptr) return 0;
+  unsigned long long utime = 0, stime = 0;
+  std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+              &utime, &stime);
+  return static_cast<double>(utime + stime) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Loads a server running in its own process, so that its CPU time is
+// measured apart from the client's: counter server_us_per_message.
 void RunExternal(benchmark::State& state, std::vector<std::string> argv,
-                 bool reads_port, std::uint16_t port) {
+                 bool reads_port, std::uint16_t port,
+                 Mode mode = Mode::kPlain) {
   std::optional<ExternalServer> server =
       Spawn(std::move(argv), reads_port, port);
   if (!server) {
@@ -326,14 +357,28 @@ void RunExternal(benchmark::State& state, std::vector<std::string> argv,
     }
     return;
   }
+  SSL_CTX* context = nullptr;
+  if (mode != Mode::kPlain) {
+    context = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_load_verify_locations(context, server->ca_file.c_str(), nullptr);
+    SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nullptr);
+  }
   const int per_connection = static_cast<int>(state.range(0));
+  const double cpu_before = ProcessCpuSeconds(server->pid);
   for (auto _ : state) {
-    if (!Load(server->port, Mode::kPlain, nullptr, per_connection, false)) {
+    if (!Load(server->port, mode, context, per_connection, false)) {
       state.SkipWithError("a message was refused");
       break;
     }
   }
-  state.SetItemsProcessed(state.iterations() * per_connection * kConnections);
+  const double cpu = ProcessCpuSeconds(server->pid) - cpu_before;
+  const auto messages = state.iterations() * per_connection * kConnections;
+  state.SetItemsProcessed(messages);
+  if (messages > 0) {
+    state.counters["server_us_per_message"] =
+        cpu * 1e6 / static_cast<double>(messages);
+  }
+  if (context != nullptr) SSL_CTX_free(context);
 }
 
 #ifdef SMTPFIXTURE_SERVER_PROGRAM
@@ -341,6 +386,24 @@ void BM_PlaintextSmtpfixtureServer(benchmark::State& state) {
   RunExternal(state, {SMTPFIXTURE_SERVER_PROGRAM, "--tls", "none"}, true, 0);
 }
 BENCHMARK(BM_PlaintextSmtpfixtureServer)
+    ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_StartTlsSmtpfixtureServer(benchmark::State& state) {
+  RunExternal(state, {SMTPFIXTURE_SERVER_PROGRAM, "--tls", "starttls"}, true, 0,
+              Mode::kStartTls);
+}
+BENCHMARK(BM_StartTlsSmtpfixtureServer)
+    ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_ImplicitTlsSmtpfixtureServer(benchmark::State& state) {
+  RunExternal(state, {SMTPFIXTURE_SERVER_PROGRAM, "--tls", "implicit"}, true, 0,
+              Mode::kImplicit);
+}
+BENCHMARK(BM_ImplicitTlsSmtpfixtureServer)
     ->Arg(250)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
