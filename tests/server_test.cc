@@ -12,13 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 
 namespace smtpfixture {
 namespace {
 
 using ::smtpfixture::testing::RawClient;
-using ::smtpfixture::testing::Scaled;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
@@ -90,7 +90,8 @@ TEST(ServerTest, ListensOnIpv6Loopback) {
   ASSERT_TRUE(client.Connect(server.Port(), "::1"));
   EXPECT_EQ(client.ReadCode(), 220);
   client.Command("QUIT");
-  ASSERT_TRUE(server.WaitForSessionsClosed(1, Scaled(std::chrono::seconds(5))));
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
   EXPECT_THAT(server.Sessions()[0].peer, StartsWith("[::1]:"));
 }
 
@@ -265,8 +266,8 @@ TEST(ServerTest, ManyConnectionsAtOnce) {
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_THAT(server.Messages(), SizeIs(kClients * kMessagesEach));
-  EXPECT_TRUE(
-      server.WaitForSessionsClosed(kClients, Scaled(std::chrono::seconds(5))));
+  EXPECT_TRUE(server.WaitForSessionsClosed(
+      kClients, ScaledTimeout(std::chrono::seconds(5))));
 }
 
 TEST(ServerTest, SessionsRecordTheTranscriptBothWays) {
@@ -277,7 +278,8 @@ TEST(ServerTest, SessionsRecordTheTranscriptBothWays) {
   client.ReadReply();
   client.Command("HELO me");
   client.Command("QUIT");
-  ASSERT_TRUE(server.WaitForSessionsClosed(1, Scaled(std::chrono::seconds(5))));
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
   const std::vector<Session> sessions = server.Sessions();
   ASSERT_THAT(sessions, SizeIs(1));
   EXPECT_TRUE(sessions[0].closed);
@@ -301,7 +303,8 @@ TEST(ServerTest, ClearForgetsMessagesAndClosedSessions) {
   done.Command("EHLO a");
   SendMessage(done, "a@x", "b@x", "x");
   done.Command("QUIT");
-  ASSERT_TRUE(server.WaitForSessionsClosed(1, Scaled(std::chrono::seconds(5))));
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
   ASSERT_TRUE(open.Connect(server.Port()));
   open.ReadReply();
   server.Clear();
@@ -341,7 +344,7 @@ TEST(ServerTest, StopIsPromptWithAClientMidData) {
   const auto took = std::chrono::steady_clock::now() - start;
   // The design bound is well under a second; the assertion leaves room for a
   // loaded machine (scaled), the benchmark measures the real figure.
-  EXPECT_LT(took, Scaled(std::chrono::seconds(2)));
+  EXPECT_LT(took, ScaledTimeout(std::chrono::seconds(2)));
   EXPECT_THAT(client.ReadReply(), ::testing::Optional(StartsWith("421 4.3.2")));
   EXPECT_TRUE(client.WaitForClose());
   EXPECT_THAT(server.Messages(), SizeIs(0));
@@ -360,7 +363,7 @@ TEST(ServerTest, StopIsBoundedWhenAClientNeverReads) {
   const auto start = std::chrono::steady_clock::now();
   server.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start,
-            Scaled(std::chrono::seconds(2)));
+            ScaledTimeout(std::chrono::seconds(2)));
 }
 
 TEST(ServerTest, PipelinedFloodGetsEveryReplyInOrder) {
@@ -413,7 +416,8 @@ TEST(ServerTest, ConnectionsOverTheLimitGet421AndAreRecorded) {
               ::testing::Optional(std::string(
                   "421 4.7.0 localhost Error: too many connections")));
   EXPECT_TRUE(second.WaitForClose());
-  ASSERT_TRUE(server.WaitForSessionsClosed(1, Scaled(std::chrono::seconds(5))));
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
   const std::vector<Session> sessions = server.Sessions();
   ASSERT_THAT(sessions, SizeIs(2));
   EXPECT_TRUE(sessions[1].closed);
@@ -570,7 +574,7 @@ TEST_F(FaultTest, DropsTheConnection) {
   EXPECT_TRUE(client_.WaitForClose(std::chrono::seconds(5), &rest));
   EXPECT_EQ(rest, "");
   ASSERT_TRUE(
-      server_.WaitForSessionsClosed(1, Scaled(std::chrono::seconds(5))));
+      server_.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
 }
 
 TEST_F(FaultTest, DelayedReplyKeepsPipelinedOrder) {
@@ -589,7 +593,7 @@ TEST_F(FaultTest, DelayedReplyKeepsPipelinedOrder) {
 
 TEST(ServerFaults, SilenceLastsUntilTheIdleTimeout) {
   ServerOptions options = Plain();
-  options.limits.idle_timeout = Scaled(std::chrono::milliseconds(200));
+  options.limits.idle_timeout = ScaledTimeout(std::chrono::milliseconds(200));
   Server server(options);
   server.Start();
   server.Faults().At(Stage::kHelo).Silence();

@@ -17,15 +17,14 @@ namespace smtpfixture::e2e {
 namespace {
 
 using ::smtpfixture::testing::RunProcess;
-using ::smtpfixture::testing::Scaled;
 
 // Every client gets this long; a healthy exchange takes milliseconds.
 constexpr std::chrono::seconds kClientTimeout{20};
 
 std::string TimeoutSeconds() {
-  return std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(Scaled(kClientTimeout))
-          .count());
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                            ScaledTimeout(kClientTimeout))
+                            .count());
 }
 
 void InitCurlOnce() {
@@ -127,7 +126,7 @@ void Configure(Transfer& transfer, std::uint16_t port) {
   curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &transfer);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(Scaled(kClientTimeout).count()));
+                   static_cast<long>(ScaledTimeout(kClientTimeout).count()));
 }
 
 // The interpreter behind `python3` in PATH, found once: a version manager's

@@ -11,15 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace smtpfixture::testing {
+#include "smtpfixture/gtest.h"
 
-std::chrono::milliseconds Scaled(std::chrono::milliseconds timeout) {
-  const char* text = std::getenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER");
-  double factor = text ? std::strtod(text, nullptr) : 1.0;
-  if (!(factor > 0)) factor = 1.0;
-  return std::chrono::milliseconds(
-      static_cast<std::int64_t>(static_cast<double>(timeout.count()) * factor));
-}
+namespace smtpfixture::testing {
 
 RawClient::~RawClient() { Close(); }
 
@@ -93,7 +87,8 @@ bool RawClient::Fill(std::chrono::steady_clock::time_point deadline) {
 
 std::optional<std::string> RawClient::ReadLine(
     std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
+  const auto deadline =
+      std::chrono::steady_clock::now() + ScaledTimeout(timeout);
   for (;;) {
     const std::size_t end = buffer_.find("\r\n");
     if (end != std::string::npos) {
@@ -130,7 +125,8 @@ std::optional<std::string> RawClient::Command(const std::string& line) {
 
 bool RawClient::WaitForClose(std::chrono::milliseconds timeout,
                              std::string* rest) {
-  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
+  const auto deadline =
+      std::chrono::steady_clock::now() + ScaledTimeout(timeout);
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());

@@ -1,7 +1,7 @@
 // A deliberately simple blocking SMTP client for tests: raw bytes over a real
-// socket, with every read bounded by a timeout (scaled by
-// SMTPFIXTURE_TIMEOUT_MULTIPLIER) so a broken server fails a test instead of
-// hanging it.
+// socket, with every read bounded by a timeout (scaled by ScaledTimeout(),
+// i.e. SMTPFIXTURE_TIMEOUT_MULTIPLIER) so a broken server fails a test instead
+// of hanging it.
 #ifndef SMTPFIXTURE_TESTS_SUPPORT_RAW_CLIENT_H_
 #define SMTPFIXTURE_TESTS_SUPPORT_RAW_CLIENT_H_
 
@@ -12,9 +12,6 @@
 #include <vector>
 
 namespace smtpfixture::testing {
-
-// Multiplies by SMTPFIXTURE_TIMEOUT_MULTIPLIER (default 1).
-std::chrono::milliseconds Scaled(std::chrono::milliseconds timeout);
 
 class RawClient {
  public:

@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "tests/support/raw_client.h"
+#include "smtpfixture/gtest.h"
 
 extern char** environ;
 
@@ -97,7 +97,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
     close(in_fd);
     in_fd = -1;
   }
-  const auto deadline = std::chrono::steady_clock::now() + Scaled(timeout);
+  const auto deadline =
+      std::chrono::steady_clock::now() + ScaledTimeout(timeout);
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
