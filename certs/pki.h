@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fixture/openssl_ptr.h"
+#include "certs/openssl_ptr.h"
 #include "smtpfixture/certs.h"
 
 namespace smtpfixture::detail {

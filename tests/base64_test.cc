@@ -1,5 +1,5 @@
 // Base64 (RFC 4648): the strict SASL decoder and the lenient MIME one.
-#include "fixture/base64.h"
+#include "fixture/base/base64.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "certs/openssl_ptr.h"
 #include "certs/pki.h"
-#include "fixture/openssl_ptr.h"
 #include "smtpfixture/error.h"
 
 namespace smtpfixture {

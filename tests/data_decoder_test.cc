@@ -1,4 +1,4 @@
-#include "fixture/data_decoder.h"
+#include "fixture/smtp/data_decoder.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

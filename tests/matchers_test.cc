@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "fixture/message_record.h"
+#include "fixture/message/message_record.h"
 #include "smtpfixture/printers.h"
 #include "smtpfixture/smtpfixture.h"  // the umbrella compiles on its own
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "fixture/mime.h"
+#include "fixture/mime/mime.h"
 
 namespace smtpfixture::detail {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "fixture/charset.h"
-#include "fixture/quoted_printable.h"
+#include "fixture/mime/charset.h"
+#include "fixture/mime/quoted_printable.h"
 
 namespace smtpfixture::detail {
 namespace {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "fixture/base64.h"
-#include "fixture/message_record.h"
+#include "fixture/base/base64.h"
+#include "fixture/message/message_record.h"
 #include "smtpfixture/message.h"
 #include "tests/support/expected_format.h"
 

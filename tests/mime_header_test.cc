@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "fixture/header_block.h"
-#include "fixture/mime.h"
-#include "fixture/mime_params.h"
+#include "fixture/mime/header_block.h"
+#include "fixture/mime/mime.h"
+#include "fixture/mime/mime_params.h"
 
 namespace smtpfixture::detail {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "fixture/mime.h"
+#include "fixture/mime/mime.h"
 
 namespace smtpfixture::detail {
 namespace {

@@ -1,5 +1,5 @@
 // The MIME reader: structure, bodies, attachments and violations.
-#include "fixture/mime.h"
+#include "fixture/mime/mime.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "fixture/message_record.h"
+#include "fixture/message/message_record.h"
 #include "smtpfixture/message.h"
 
 namespace smtpfixture::detail {

@@ -1,4 +1,4 @@
-#include "fixture/smtp_session.h"
+#include "fixture/smtp/smtp_session.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "fixture/base64.h"
-#include "fixture/sasl.h"
+#include "fixture/base/base64.h"
+#include "fixture/smtp/sasl.h"
 
 namespace smtpfixture::detail {
 namespace {
@@ -34,7 +34,7 @@ using ::testing::SizeIs;
 
 std::string Describe(const WriteAction& a) { return "write " + a.bytes; }
 std::string Describe(const DeliverAction& a) {
-  const MessageRecord& m = *a.message;
+  const AcceptedMessage& m = *a.message;
   std::string s = "deliver id=" + std::to_string(m.id) +
                   " helo=" + m.envelope.helo + " from=" + m.envelope.mail_from;
   for (const Parameter& p : m.envelope.mail_parameters) {
@@ -84,7 +84,7 @@ struct Outcome {
   Actions actions;
   std::vector<std::string> greeting;  // reply lines written by Greet()
   std::vector<std::string> replies;   // reply lines written after that
-  std::vector<std::shared_ptr<MessageRecord>> messages;
+  std::vector<std::shared_ptr<AcceptedMessage>> messages;
   std::vector<Violation> violations;
   std::vector<AuthAttempt> auth_attempts;
   std::vector<AuthInfo> authenticated;
@@ -555,15 +555,16 @@ TEST(SmtpSessionTest, MailSyntax) {
 
 // Sends MAIL with `mail`, one RCPT and a one-line message; returns the one
 // message (or fails).
-std::shared_ptr<MessageRecord> OneMessage(const std::string& mail,
-                                          SessionConfig config = Plain(),
-                                          const std::string& rcpt = "<c@d>") {
+std::shared_ptr<AcceptedMessage> OneMessage(const std::string& mail,
+                                            SessionConfig config = Plain(),
+                                            const std::string& rcpt = "<c@d>") {
   const Outcome o = Dialogue(std::move(config))
                         .Send(Lines({"EHLO client", mail, "RCPT TO:" + rcpt,
                                      "DATA", "hello", "."}))
                         .Run();
   EXPECT_THAT(o.messages, SizeIs(1)) << ::testing::PrintToString(o.replies);
-  return o.messages.empty() ? std::make_shared<MessageRecord>() : o.messages[0];
+  return o.messages.empty() ? std::make_shared<AcceptedMessage>()
+                            : o.messages[0];
 }
 
 TEST(SmtpSessionTest, MailAddressForms) {
@@ -794,7 +795,7 @@ TEST(SmtpSessionTest, DeliversBeforeReplying) {
                                      "..dots", "."}))
                         .Run();
   ASSERT_THAT(o.messages, SizeIs(1));
-  const MessageRecord& m = *o.messages[0];
+  const AcceptedMessage& m = *o.messages[0];
   EXPECT_EQ(m.id, 1u);
   EXPECT_EQ(m.envelope.helo, "client.example");
   EXPECT_EQ(m.envelope.mail_from, "a@b");

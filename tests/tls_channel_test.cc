@@ -1,4 +1,4 @@
-#include "fixture/tls_channel.h"
+#include "fixture/tls/tls_channel.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "certs/openssl_ptr.h"
 #include "certs/pki.h"
-#include "fixture/openssl_ptr.h"
-#include "fixture/tls_context.h"
+#include "fixture/tls/tls_context.h"
 #include "smtpfixture/certs.h"
 #include "smtpfixture/error.h"
 

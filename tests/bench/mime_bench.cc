@@ -7,8 +7,8 @@
 #include <random>
 #include <string>
 
-#include "fixture/base64.h"
-#include "fixture/mime.h"
+#include "fixture/base/base64.h"
+#include "fixture/mime/mime.h"
 
 namespace smtpfixture::detail {
 namespace {

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "fixture/base64.h"
+#include "fixture/base/base64.h"
 #include "smtpfixture/message.h"
 #include "smtpfixture/server.h"
 #include "tests/support/expected_format.h"

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "fixture/mime.h"
+#include "fixture/mime/mime.h"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fixture/smtp_session.h"
+#include "fixture/smtp/smtp_session.h"
 
 namespace {
 

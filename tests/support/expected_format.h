@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "fixture/base64.h"
+#include "fixture/base/base64.h"
 
 namespace smtpfixture::testing {
 
