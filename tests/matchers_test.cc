@@ -12,13 +12,19 @@
 #include <utility>
 #include <vector>
 
-#include "fixture/message/message_record.h"
 #include "smtpfixture/printers.h"
 #include "smtpfixture/smtpfixture.h"  // the umbrella compiles on its own
+#include "tests/support/sample_records.h"
 
 namespace smtpfixture {
 namespace {
 
+using samples::FailedHandshakeSession;
+using samples::Multipart;
+using samples::TlsSession;
+using samples::Typical;
+using samples::TypicalRecord;
+using samples::WithData;
 using ::testing::AllOf;
 using ::testing::AnyOf;
 using ::testing::Contains;
@@ -27,140 +33,14 @@ using ::testing::DescribeMatcher;
 using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
-using ::testing::Eq;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Matcher;
 using ::testing::Not;
-using ::testing::PrintToString;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 using ::testing::StringMatchResultListener;
-
-constexpr char kSimpleData[] =
-    "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
-    "From: Ann <ann@example.com>\r\n"
-    "To: Bob <bob@example.com>, carol@example.com\r\n"
-    "Subject: Hi\r\n"
-    "X-Tag: one\r\n"
-    "X-Tag: two\r\n"
-    "\r\n"
-    "Body\r\n";
-
-// A text part, an HTML part and two attachments ("%PDF-" in base64, and a
-// plain "note").
-constexpr char kMultipartData[] =
-    "Date: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
-    "From: ann@example.com\r\n"
-    "To: bob@example.com\r\n"
-    "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
-    "MIME-Version: 1.0\r\n"
-    "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
-    "\r\n"
-    "--outer\r\n"
-    "Content-Type: multipart/alternative; boundary=\"inner\"\r\n"
-    "\r\n"
-    "--inner\r\n"
-    "Content-Type: text/plain; charset=utf-8\r\n"
-    "\r\n"
-    "Plain text\r\n"
-    "--inner\r\n"
-    "Content-Type: text/html; charset=utf-8\r\n"
-    "\r\n"
-    "<p>HTML</p>\r\n"
-    "--inner--\r\n"
-    "--outer\r\n"
-    "Content-Type: application/pdf\r\n"
-    "Content-Disposition: attachment; filename=\"report.pdf\"\r\n"
-    "Content-Transfer-Encoding: base64\r\n"
-    "\r\n"
-    "JVBERi0=\r\n"
-    "--outer\r\n"
-    "Content-Type: text/plain\r\n"
-    "Content-Disposition: attachment; filename=\"notes.txt\"\r\n"
-    "\r\n"
-    "note\r\n"
-    "--outer--\r\n";
-
-// A message as a STARTTLS, PLAIN-authenticated client sends it.
-std::shared_ptr<detail::MessageRecord> TypicalRecord() {
-  auto record = std::make_shared<detail::MessageRecord>();
-  record->id = 1;
-  record->session_id = 7;
-  record->envelope.helo = "client.example";
-  record->envelope.mail_from = "ann@example.com";
-  record->envelope.rcpt_to = {"bob@example.com", "carol@example.com"};
-  record->tls.mode = TlsMode::kStartTls;
-  record->tls.version = "TLSv1.3";
-  record->tls.cipher = "TLS_AES_256_GCM_SHA384";
-  record->tls.sni = "localhost";
-  record->auth = AuthInfo{"PLAIN", "ann"};
-  record->data = kSimpleData;
-  return record;
-}
-
-ReceivedMessage Typical() { return ReceivedMessage(TypicalRecord()); }
-
-// Plaintext, unauthenticated, multipart.
-ReceivedMessage Multipart() {
-  auto record = std::make_shared<detail::MessageRecord>();
-  record->id = 2;
-  record->session_id = 8;
-  record->envelope.helo = "mua.example";
-  record->envelope.mail_from = "ann@example.com";
-  record->envelope.rcpt_to = {"bob@example.com"};
-  record->data = kMultipartData;
-  return ReceivedMessage(record);
-}
-
-ReceivedMessage WithData(std::string data) {
-  auto record = TypicalRecord();
-  record->data = std::move(data);
-  return ReceivedMessage(record);
-}
-
-Session TlsSession() {
-  Session session;
-  session.id = 3;
-  session.peer = "127.0.0.1:54321";
-  session.tls.mode = TlsMode::kImplicit;
-  session.tls.version = "TLSv1.2";
-  session.tls.cipher = "ECDHE-ECDSA-AES128-GCM-SHA256";
-  session.tls.sni = "mail.example";
-  session.auth = AuthInfo{"LOGIN", "bob"};
-  session.transcript = {
-      {Direction::kServer, "220 localhost ESMTP smtpfixture"},
-      {Direction::kClient, "EHLO client.example"},
-      {Direction::kServer, "250 localhost"},
-      {Direction::kClient, "AUTH LOGIN"},
-      {Direction::kServer, "334 VXNlcm5hbWU6"},
-      {Direction::kClient, "***"},
-      {Direction::kServer, "235 2.7.0 Authentication successful"},
-      {Direction::kClient, "QUIT"},
-      {Direction::kServer, "221 2.0.0 Bye"},
-  };
-  session.messages = 1;
-  session.closed = true;
-  return session;
-}
-
-Session FailedHandshakeSession() {
-  Session session;
-  session.id = 4;
-  session.peer = "[::1]:40000";
-  session.tls_error = "tlsv1 alert unknown ca";
-  session.transcript = {
-      {Direction::kServer, "220 localhost ESMTP smtpfixture"},
-      {Direction::kClient, "EHLO client.example"},
-      {Direction::kServer, "250 STARTTLS"},
-      {Direction::kClient, "STARTTLS"},
-      {Direction::kServer, "220 2.0.0 Ready to start TLS"},
-  };
-  session.violations = {{"bare-lf", "a line ended in LF alone"}};
-  session.closed = true;
-  return session;
-}
 
 // What a failing EXPECT_THAT would print after "Actual: ..., ".
 template <typename T, typename M>
@@ -610,7 +490,7 @@ TEST(HasHtmlBodyTest, MatchesDescribesAndExplains) {
 }
 
 TEST(HasDataTest, MatchesTheRawData) {
-  EXPECT_THAT(Typical(), HasData(kSimpleData));
+  EXPECT_THAT(Typical(), HasData(std::string(samples::kSimpleData)));
   EXPECT_THAT(Typical(), HasData(HasSubstr("X-Tag: two\r\n")));
   EXPECT_THAT(Typical(), Not(HasData(HasSubstr("\r\n.\r\n"))));
   EXPECT_EQ(Describe(HasData(EndsWith("\r\n"))),
@@ -818,167 +698,6 @@ TEST(CompositionTest, AFailingExpectationShowsTheExplanation) {
 
 // ---------------------------------------------------------------------------
 // Printers.
-
-TEST(PrintToTest, SummarisesAMessageOnOneLine) {
-  EXPECT_EQ(PrintToString(Typical()),
-            "message #1 (session 7) from <ann@example.com> to "
-            "<bob@example.com>, <carol@example.com>; subject \"Hi\"; TLS "
-            "STARTTLS TLSv1.3; auth PLAIN \"ann\"; " +
-                std::to_string(sizeof kSimpleData - 1) +
-                " octets; parts: text");
-  EXPECT_EQ(PrintToString(Multipart()),
-            "message #2 (session 8) from <ann@example.com> to "
-            "<bob@example.com>; subject \"Grüße\"; no TLS; " +
-                std::to_string(sizeof kMultipartData - 1) +
-                " octets; parts: text, html, 2 attachments (\"report.pdf\", "
-                "\"notes.txt\")");
-}
-
-TEST(PrintToTest, SummarisesManyRecipientsAndViolations) {
-  auto record = TypicalRecord();
-  record->envelope.mail_from = "";
-  record->envelope.rcpt_to.clear();
-  for (int i = 0; i < 1000; ++i) {
-    record->envelope.rcpt_to.push_back("r" + std::to_string(i) + "@x");
-  }
-  record->violations = {{"bare-lf", "line 1"}, {"bare-cr", "line 2"}};
-  const std::string printed = PrintToString(ReceivedMessage(record));
-  EXPECT_THAT(printed,
-              HasSubstr("from <> to <r0@x>, <r1@x>, <r2@x>, <r3@x>, <r4@x>, "
-                        "and 995 more;"));
-  EXPECT_THAT(printed, EndsWith("; violations: bare-lf, bare-cr"));
-  EXPECT_LT(printed.size(), 400u);
-}
-
-TEST(PrintToTest, NeverPrintsAHugeBody) {
-  const std::string huge(5 * 1024 * 1024, 'x');
-  const ReceivedMessage message =
-      WithData("Subject: big\r\n\r\n" + huge + "\r\n");
-  const std::string printed = PrintToString(message);
-  EXPECT_THAT(printed, HasSubstr("; " + std::to_string(message.data().size()) +
-                                 " octets; parts: text"));
-  EXPECT_THAT(printed, Not(HasSubstr("xxxx")));
-  EXPECT_LT(printed.size(), 400u);
-  // Inside a container, too.
-  EXPECT_LT(
-      PrintToString(std::vector<ReceivedMessage>{message, message}).size(),
-      1000u);
-}
-
-TEST(PrintToTest, SummarisesASession) {
-  EXPECT_EQ(PrintToString(TlsSession()),
-            "session #3 from 127.0.0.1:54321; TLS implicit TLSv1.2 "
-            "ECDHE-ECDSA-AES128-GCM-SHA256 SNI \"mail.example\"; auth LOGIN "
-            "\"bob\"; 1 message; 9 transcript lines; closed");
-  EXPECT_EQ(PrintToString(FailedHandshakeSession()),
-            "session #4 from [::1]:40000; no TLS; TLS error \"tlsv1 alert "
-            "unknown ca\"; 0 messages; 5 transcript lines; violations: "
-            "bare-lf; closed");
-  EXPECT_EQ(PrintToString(Session{}),
-            "session #0 from unknown peer; no TLS; 0 messages; 0 transcript "
-            "lines; open");
-}
-
-TEST(PrintToTest, PrintsTheSmallTypes) {
-  EXPECT_EQ(PrintToString(TlsMode::kStartTls), "STARTTLS");
-  EXPECT_EQ(PrintToString(TlsMode::kNone), "none");
-  EXPECT_EQ(PrintToString(TlsPolicy::kImplicit), "implicit");
-  EXPECT_EQ(PrintToString(CertificateProblem::kExpired), "expired");
-  EXPECT_EQ(PrintToString(Stage::kRcptTo), "RCPT TO");
-  EXPECT_EQ(PrintToString(Direction::kClient), "C");
-  EXPECT_EQ(PrintToString(TlsInfo{}), "none");
-  EXPECT_EQ(PrintToString(Typical().tls()),
-            "STARTTLS TLSv1.3 TLS_AES_256_GCM_SHA384 SNI \"localhost\"");
-  TlsInfo with_client_certificate = Typical().tls();
-  with_client_certificate.client_certificate_subject = "CN=client";
-  EXPECT_THAT(PrintToString(with_client_certificate),
-              EndsWith(" client certificate \"CN=client\""));
-  EXPECT_EQ(PrintToString(Parameter{"SIZE", "1234"}), "SIZE=1234");
-  EXPECT_EQ(PrintToString(Parameter{"SMTPUTF8", ""}), "SMTPUTF8");
-  EXPECT_EQ(PrintToString(AuthInfo{"PLAIN", "ann"}), "PLAIN \"ann\"");
-  EXPECT_EQ(PrintToString(AuthAttempt{"LOGIN", "bob", false, 535}),
-            "LOGIN \"bob\" failed (535)");
-  EXPECT_EQ(PrintToString(Violation{"bare-lf", "line 3"}), "bare-lf: line 3");
-  EXPECT_EQ(PrintToString(Violation{"no-from", ""}), "no-from");
-  EXPECT_EQ(PrintToString(Address{"Ann", "ann@example.com"}),
-            "\"Ann\" <ann@example.com>");
-  EXPECT_EQ(PrintToString(Address{"", "ann@example.com"}), "<ann@example.com>");
-  EXPECT_EQ(PrintToString(HeaderField{"Subject", "Hi"}), "Subject: \"Hi\"");
-  EXPECT_EQ(PrintToString(TranscriptLine{Direction::kServer, "250 OK"}),
-            "S: 250 OK");
-}
-
-TEST(PrintToTest, PrintsAnAttachmentWithoutItsContent) {
-  Attachment attachment;
-  attachment.filename = "logo.png";
-  attachment.content_type = "image/png";
-  attachment.content = std::string(300000, '\x89');
-  attachment.content_id = "logo@x";
-  attachment.is_inline = true;
-  EXPECT_EQ(PrintToString(attachment),
-            "\"logo.png\" (image/png, 300000 bytes, inline, Content-ID "
-            "\"logo@x\")");
-  EXPECT_EQ(PrintToString(Attachment{}), "\"\" (no type, 0 bytes)");
-}
-
-TEST(PrintToTest, PrintsAnEnvelope) {
-  Envelope envelope = Typical().envelope();
-  envelope.mail_parameters = {{"SIZE", "12"}, {"BODY", "8BITMIME"}};
-  envelope.rcpt_parameters = {{{"NOTIFY", "NEVER"}}, {}};
-  EXPECT_EQ(PrintToString(envelope),
-            "HELO \"client.example\", MAIL FROM:<ann@example.com> SIZE=12 "
-            "BODY=8BITMIME, RCPT TO:<bob@example.com> NOTIFY=NEVER, "
-            "<carol@example.com>");
-  EXPECT_EQ(PrintToString(Envelope{}),
-            "HELO \"\", MAIL FROM:<>, RCPT TO: (none)");
-}
-
-TEST(PrintTranscriptTest, PrintsTheEndOfTheDialogueAndTheViolations) {
-  std::ostringstream os;
-  detail::PrintTranscript(FailedHandshakeSession(), 3, &os);
-  EXPECT_EQ(os.str(),
-            "session #4 from [::1]:40000; no TLS; TLS error \"tlsv1 alert "
-            "unknown ca\"; 0 messages; 5 transcript lines; violations: "
-            "bare-lf; closed\n"
-            "  ... (2 earlier lines not shown)\n"
-            "  S: 250 STARTTLS\n"
-            "  C: STARTTLS\n"
-            "  S: 220 2.0.0 Ready to start TLS\n"
-            "  violation: bare-lf: a line ended in LF alone\n");
-
-  std::ostringstream masked;
-  detail::PrintTranscript(TlsSession(), 100, &masked);
-  EXPECT_THAT(masked.str(), HasSubstr("\n  C: AUTH LOGIN\n"
-                                      "  S: 334 VXNlcm5hbWU6\n"
-                                      "  C: ***\n"));
-}
-
-// ---------------------------------------------------------------------------
-// Quoting.
-
-TEST(QuoteTest, EscapesControlCharactersAndQuotes) {
-  EXPECT_EQ(detail::Quote("a\"b\\c\r\n\t\x01\x7f"),
-            "\"a\\\"b\\\\c\\r\\n\\t\\x01\\x7F\"");
-  EXPECT_EQ(detail::Escape("a\"b\r\n"), "a\"b\\r\\n");
-}
-
-TEST(QuoteTest, KeepsValidUtf8AndEscapesTheRest) {
-  EXPECT_EQ(detail::Quote("Grüße 😀"), "\"Grüße 😀\"");
-  // A lone continuation byte, a truncated sequence, an overlong form and a
-  // surrogate are not UTF-8.
-  EXPECT_EQ(detail::Quote("\x80"), "\"\\x80\"");
-  EXPECT_EQ(detail::Quote("\xC3"), "\"\\xC3\"");
-  EXPECT_EQ(detail::Quote("\xC0\xAF"), "\"\\xC0\\xAF\"");
-  EXPECT_EQ(detail::Quote("\xED\xA0\x80"), "\"\\xED\\xA0\\x80\"");
-}
-
-TEST(QuoteTest, CutsLongTextOnACharacterBoundary) {
-  EXPECT_EQ(detail::Quote("abcdef", 4), "\"abcd\"... (6 bytes)");
-  EXPECT_EQ(detail::Quote("abcd", 4), "\"abcd\"");
-  // "ü" is two bytes: it is kept whole or not at all.
-  EXPECT_EQ(detail::Quote("abcüd", 4), "\"abc\"... (6 bytes)");
-  EXPECT_EQ(detail::Escape("abcdef", 2), "ab... (6 bytes)");
-}
 
 }  // namespace
 }  // namespace smtpfixture

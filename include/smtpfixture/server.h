@@ -46,7 +46,9 @@ class Server {
   std::uint16_t Port() const;  // the bound port; 0 before Start()
   std::string Host() const;    // the bound address, "127.0.0.1"
   // "smtp://localhost:PORT", or "smtps://..." for implicit TLS. The host is
-  // ServerOptions::hostname when bound to loopback, so certificates verify.
+  // "localhost" when bound to a loopback address (every certificate the
+  // server serves names it, so clients verify it), else the bound address
+  // ("[::2]" for IPv6).
   std::string Url() const;
   const ServerOptions& Options() const;
 
@@ -65,9 +67,8 @@ class Server {
   void Clear();
   FaultScript& Faults();  // thread-safe; see faults.h
 
-  class Impl;
-
  private:
+  class Impl;
   std::unique_ptr<Impl> impl_;
 };
 
