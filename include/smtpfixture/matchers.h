@@ -589,6 +589,62 @@ class HandshakeFailedMatcher {
   }
 };
 
+// ---------------------------------------------------------------------------
+// HasValidDkimSignature(): some DKIM result is kPass, optionally with a d=
+// the inner matcher accepts. Self-contained, so it can move as one block.
+class HasValidDkimSignatureMatcher {
+ public:
+  using is_gtest_matcher = void;
+  HasValidDkimSignatureMatcher() = default;
+  explicit HasValidDkimSignatureMatcher(
+      ::testing::Matcher<const std::string&> domain)
+      : domain_(std::move(domain)) {}
+
+  bool MatchAndExplain(const ReceivedMessage& message,
+                       ::testing::MatchResultListener* listener) const {
+    const std::vector<DkimResult> results = message.Dkim();
+    bool matched = false;
+    for (const DkimResult& result : results) {
+      if (result.status == DkimStatus::kPass &&
+          (!domain_ || domain_->Matches(result.domain))) {
+        matched = true;
+        break;
+      }
+    }
+    if (listener->IsInterested()) {
+      if (results.empty()) {
+        *listener << "which has no DKIM-Signature";
+      } else {
+        // Every result, passing or not: why the others failed is the
+        // useful part when the one expected is missing.
+        *listener << "whose DKIM results are: ";
+        for (std::size_t i = 0; i < results.size(); ++i) {
+          if (i > 0) *listener << "; ";
+          *listener << Show(results[i]);
+        }
+      }
+    }
+    return matched;
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "has a valid DKIM signature";
+    DescribeDomain(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "has no valid DKIM signature";
+    DescribeDomain(os);
+  }
+
+ private:
+  void DescribeDomain(std::ostream* os) const {
+    if (!domain_) return;
+    *os << " with domain that ";
+    domain_->DescribeTo(os);
+  }
+
+  std::optional<::testing::Matcher<const std::string&>> domain_;
+};
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------
@@ -710,6 +766,18 @@ detail::AnyElementMatcher<detail::AttachmentList> HasAttachmentWhere(
     const M& attachment_m) {
   return {detail::AttachmentList{"that ", false},
           ::testing::SafeMatcherCast<const Attachment&>(attachment_m)};
+}
+
+// Some DKIM-Signature verifies (ReceivedMessage::Dkim(), with the server's
+// ServerOptions::dkim_keys); the explanation lists every result and why.
+inline detail::HasValidDkimSignatureMatcher HasValidDkimSignature() {
+  return {};
+}
+// ... and its d= matches `domain_m`.
+template <typename M>
+detail::HasValidDkimSignatureMatcher HasValidDkimSignature(const M& domain_m) {
+  return detail::HasValidDkimSignatureMatcher(
+      ::testing::SafeMatcherCast<const std::string&>(domain_m));
 }
 
 // ---------------------------------------------------------------------------

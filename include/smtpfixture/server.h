@@ -64,6 +64,9 @@ struct ServerOptions {
   Limits limits;
   Extensions extensions;
   LineEndings line_endings = LineEndings::kLenient;
+  // The DKIM key records ReceivedMessage::Dkim() verifies with; read only
+  // when a test asks, never at Start().
+  DkimKeys dkim_keys;
 };
 
 class Server {
