@@ -3,16 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "fixture/message_record.h"
 #include "smtpfixture/matchers.h"
 #include "smtpfixture/printers.h"
+#include "tests/support/dkim_vectors.h"
 
 namespace smtpfixture {
 namespace {
@@ -27,24 +25,12 @@ using ::testing::PrintToString;
 using ::testing::StringMatchResultListener;
 
 std::string ReadData(const std::string& name) {
-  std::ifstream in(std::string(SMTPFIXTURE_TEST_DATA_DIR) + "/dkim/" + name,
-                   std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot read tests/data/dkim/" << name;
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string data = testing::ReadDkimData(name);
+  EXPECT_FALSE(data.empty()) << "cannot read tests/data/dkim/" << name;
+  return data;
 }
 
-DkimKeys Keys() {
-  DkimKeys keys;
-  std::istringstream lines(ReadData("keys.txt"));
-  std::string line;
-  while (std::getline(lines, line)) {
-    const std::size_t colon = line.find(": ");
-    if (colon != std::string::npos) {
-      keys[line.substr(0, colon)] = line.substr(colon + 2);
-    }
-  }
-  return keys;
-}
+DkimKeys Keys() { return testing::ReadDkimKeys(); }
 
 // A message as the server would record it, with the server's keys.
 ReceivedMessage Message(std::string data, DkimKeys keys = Keys()) {

@@ -6,13 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "smtpfixture/message.h"
+#include "tests/support/dkim_vectors.h"
 
 namespace smtpfixture::detail {
 namespace {
@@ -27,23 +25,13 @@ using ::testing::Pair;
 constexpr std::int64_t kNow = 1796076453 + 3600;
 
 std::string ReadData(const std::string& name) {
-  std::ifstream in(std::string(SMTPFIXTURE_TEST_DATA_DIR) + "/dkim/" + name,
-                   std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot read tests/data/dkim/" << name;
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string data = testing::ReadDkimData(name);
+  EXPECT_FALSE(data.empty()) << "cannot read tests/data/dkim/" << name;
+  return data;
 }
 
-// "name: record" lines.
 DkimKeys ReadKeys(const std::string& name) {
-  DkimKeys keys;
-  std::istringstream lines(ReadData(name));
-  std::string line;
-  while (std::getline(lines, line)) {
-    const std::size_t colon = line.find(": ");
-    if (colon == std::string::npos) continue;
-    keys[line.substr(0, colon)] = line.substr(colon + 2);
-  }
-  return keys;
+  return testing::ReadDkimKeys(name);
 }
 
 const DkimKeys& VectorKeys() {
@@ -214,6 +202,19 @@ TEST(DkimTest, RelaxedAloneMeansRelaxedSimple) {
 TEST(DkimTest, NoSignatureNoResults) {
   EXPECT_THAT(Verify("From: a@example.com\r\n\r\nHi\r\n"), IsEmpty());
   EXPECT_THAT(Verify(""), IsEmpty());
+}
+
+TEST(DkimTest, ChecksAtMostFiftySignatures) {
+  const std::string message = ReadData("rsa2048_relaxed_relaxed.eml");
+  const std::string signature = message.substr(0, message.find("From:"));
+  std::string stuffed;
+  for (int i = 0; i < 51; ++i) stuffed += signature;
+  const std::vector<DkimResult> results = Verify(stuffed + message);
+  ASSERT_EQ(results.size(), 52u);
+  EXPECT_THAT(results[49], Is(DkimStatus::kPass, ""));
+  EXPECT_THAT(results[50], Is(DkimStatus::kPermError,
+                              "not checked: more than 50 signatures"));
+  EXPECT_EQ(results[51].selector, "rsa2048");
 }
 
 TEST(DkimTest, TwoSignaturesInHeaderOrder) {

@@ -147,6 +147,14 @@ def main():
     write("x_before_t", sign_with_times(MESSAGE, b"rsa2048", rsa[2048],
                                         1700000100, 1700000000))
 
+    # For tests/bench/dkim_bench.cc: 2 KB messages, one signature each.
+    lines = [b"Line %02d of a two-kilobyte message for the benchmark.\r\n" % i
+             for i in range(26)]
+    bench = MESSAGE.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n" + b"".join(lines)
+    write("bench_rsa2048", sign(bench, b"rsa2048", rsa[2048]))
+    write("bench_ed25519", sign(bench, b"ed25519", ed_seed,
+                                algorithm=b"ed25519-sha256"))
+
     with open(os.path.join(HERE, "keys.txt"), "w") as f:
         for selector, record in records.items():
             f.write("%s._domainkey.example.com: %s\n" % (selector, record))
@@ -156,7 +164,8 @@ def main():
         sel = name.decode().split("._domainkey.")[0]
         return records[sel].encode() if sel in records else None
     for name in ["rsa2048_" + c for c in canons] + ["ed25519_" + c for c in canons] + \
-            ["rsa1024", "rsa4096", "pkcs1", "length", "oversigned", "two_signatures"]:
+            ["rsa1024", "rsa4096", "pkcs1", "length", "oversigned", "two_signatures",
+             "bench_rsa2048", "bench_ed25519"]:
         with open(os.path.join(HERE, name + ".eml"), "rb") as f:
             if not dkim.verify(f.read(), dnsfunc=dns):
                 sys.exit("dkimpy does not verify " + name)
