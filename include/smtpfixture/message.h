@@ -133,10 +133,11 @@ class ReceivedMessage {
   // best reading.
   std::vector<Violation> MimeViolations() const;
   // One result per DKIM-Signature header, in header order (RFC 6376 with
-  // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys,
-  // ed25519-sha256; rsa-sha1 is a kPermError). Dkim() uses the keys the
-  // server was started with (ServerOptions::dkim_keys), VerifyDkim() the
-  // keys given. Computed on every call; never throws.
+  // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys, up to
+  // 8192 accepted; ed25519-sha256; rsa-sha1 is a kPermError). Dkim() uses
+  // the keys the server was started with (ServerOptions::dkim_keys),
+  // VerifyDkim() the keys given. Computed on every call, on the calling
+  // thread; never throws. At most 50 signatures are checked.
   std::vector<DkimResult> Dkim() const;
   std::vector<DkimResult> VerifyDkim(const DkimKeys& keys) const;
 
