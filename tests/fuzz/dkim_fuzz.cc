@@ -6,7 +6,9 @@
 // consistent: a pass has no reason and a supported algorithm, anything else
 // has a reason.
 //
-//   ./tests/dkim_fuzz -max_total_time=60 ../tests/data/dkim/fuzz_seeds
+//   mkdir -p corpus
+//   ./tests/dkim_fuzz -max_total_time=60 corpus ../tests/data/dkim/fuzz_seeds
+// (libFuzzer writes what it finds into the first directory, not the seeds).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
