@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, everything needed to build smtpfixture and
 # run its whole test suite with the real clients (curl, libcurl, python3,
-# swaks, openssl) and the benchmarks' reference server (Postfix's smtp-sink).
+# swaks, openssl), dkimpy (python3-dkim, python3-nacl: the DKIM oracle) and the
+# benchmarks' reference server (Postfix's smtp-sink).
 # Quiet and idempotent: packages already present are not fetched again.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev libuv1-dev
   libcurl4-openssl-dev curl openssl python3 swaks
+  python3-dkim python3-nacl
   postfix clang-format
 )
 

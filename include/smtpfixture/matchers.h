@@ -187,6 +187,18 @@ auto HasAttachmentWhere(const M& attachment_m) {
                                        attachment_m);
 }
 
+// Some DKIM-Signature verifies (ReceivedMessage::Dkim(), with the server's
+// ServerOptions::dkim_keys); the explanation lists every result and why.
+inline detail::HasValidDkimSignatureMatcher HasValidDkimSignature() {
+  return {};
+}
+// ... and its d= matches `domain_m`.
+template <typename M>
+detail::HasValidDkimSignatureMatcher HasValidDkimSignature(const M& domain_m) {
+  return detail::HasValidDkimSignatureMatcher(
+      ::testing::SafeMatcherCast<const std::string&>(domain_m));
+}
+
 // ---------------------------------------------------------------------------
 // On ReceivedMessage and Session alike.
 

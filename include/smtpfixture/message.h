@@ -8,6 +8,7 @@
 #define SMTPFIXTURE_MESSAGE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,28 @@ struct HeaderField {
   std::string value;  // raw (not RFC 2047 decoded), unfolded, trimmed
 };
 
+// The outcome of one DKIM-Signature header (RFC 6376), verified against keys
+// the test gives; no DNS is ever queried.
+enum class DkimStatus {
+  kPass,       // the body hash and the signature verify
+  kFail,       // they do not, or x= has passed ("signature expired")
+  kPermError,  // the signature or key record is malformed or unsupported
+  kNoKey,      // no record for s=._domainkey.d= among the keys given
+};
+const char* DkimStatusName(DkimStatus status);  // "pass", "fail", ...
+
+struct DkimResult {
+  DkimStatus status = DkimStatus::kPermError;
+  std::string domain;     // d=
+  std::string selector;   // s=
+  std::string algorithm;  // a=, "rsa-sha256" or "ed25519-sha256"
+  std::string reason;     // empty on kPass; else why, e.g. "body hash mismatch"
+};
+
+// "selector._domainkey.example.com" -> its DNS TXT record (the strings of the
+// record joined), "v=DKIM1; k=rsa; p=MIIB...". Names match without case.
+using DkimKeys = std::map<std::string, std::string>;
+
 namespace detail {
 struct MessageRecord;
 }  // namespace detail
@@ -109,6 +132,14 @@ class ReceivedMessage {
   // "bad-base64", "missing-final-boundary", ...): the reader still gives its
   // best reading.
   std::vector<Violation> MimeViolations() const;
+  // One result per DKIM-Signature header, in header order (RFC 6376 with
+  // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys, up to
+  // 8192 accepted; ed25519-sha256; rsa-sha1 is a kPermError). Dkim() uses
+  // the keys the server was started with (ServerOptions::dkim_keys),
+  // VerifyDkim() the keys given. Computed on every call, on the calling
+  // thread; never throws. At most 50 signatures are checked.
+  std::vector<DkimResult> Dkim() const;
+  std::vector<DkimResult> VerifyDkim(const DkimKeys& keys) const;
 
  private:
   std::shared_ptr<const detail::MessageRecord> record_;

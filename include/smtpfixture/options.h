@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "smtpfixture/certs.h"
+#include "smtpfixture/message.h"
 #include "smtpfixture/tls.h"
 
 namespace smtpfixture {
@@ -57,6 +58,9 @@ struct ServerOptions {
   Limits limits;
   Extensions extensions;
   LineEndings line_endings = LineEndings::kLenient;
+  // The DKIM key records ReceivedMessage::Dkim() verifies with; read only
+  // when a test asks, never at Start().
+  DkimKeys dkim_keys;
 };
 
 }  // namespace smtpfixture

@@ -46,6 +46,10 @@ void PrintTo(const Attachment& attachment, std::ostream* os);
 void PrintTo(const Address& address, std::ostream* os);  // ""Ann" <a@b.c>"
 void PrintTo(const HeaderField& field, std::ostream* os);
 void PrintTo(const TranscriptLine& line, std::ostream* os);  // "S: 250 OK"
+void PrintTo(DkimStatus status, std::ostream* os);           // "pass", "nokey"
+// "fail d=example.com s=sel rsa-sha256 (body hash mismatch)"; "pass d=... s=...
+// ed25519-sha256" without a reason.
+void PrintTo(const DkimResult& result, std::ostream* os);
 
 // "message #1 (session 1) from <a@example.com> to <b@example.com>; subject
 // "Hi"; TLS STARTTLS TLSv1.3; auth PLAIN "ann"; 1234 octets; parts: text,

@@ -463,6 +463,65 @@ class HandshakeFailedMatcher {
   }
 };
 
+// HasValidDkimSignature(): some DKIM result is kPass, with a d= matching
+// `domain` when one is given.
+class HasValidDkimSignatureMatcher {
+ public:
+  using is_gtest_matcher = void;
+  HasValidDkimSignatureMatcher()
+      : domain_(::testing::A<const std::string&>()), has_domain_(false) {}
+  explicit HasValidDkimSignatureMatcher(
+      ::testing::Matcher<const std::string&> domain)
+      : domain_(std::move(domain)), has_domain_(true) {}
+
+  bool MatchAndExplain(const ReceivedMessage& message,
+                       ::testing::MatchResultListener* listener) const {
+    const std::vector<DkimResult> results = message.Dkim();
+    bool matched = false;
+    for (const DkimResult& result : results) {
+      if (result.status == DkimStatus::kPass &&
+          domain_.Matches(result.domain)) {
+        matched = true;
+        break;
+      }
+    }
+    if (listener->IsInterested()) {
+      if (results.empty()) {
+        *listener << "which has no DKIM-Signature";
+      } else {
+        // Every result, passing or not: why the others failed is the
+        // useful part when the one expected is missing.
+        *listener << "whose DKIM results are: ";
+        for (std::size_t i = 0; i < results.size(); ++i) {
+          if (i > 0) *listener << "; ";
+          *listener << Show(results[i]);
+        }
+      }
+    }
+    return matched;
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "has a valid DKIM signature";
+    DescribeDomain(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "has no valid DKIM signature";
+    DescribeDomain(os);
+  }
+
+ private:
+  void DescribeDomain(std::ostream* os) const {
+    if (!has_domain_) return;
+    *os << " with domain that ";
+    domain_.DescribeTo(os);
+  }
+
+  // A matcher and a flag, not std::optional<Matcher>: see
+  // AttachmentPartsMatcher.
+  ::testing::Matcher<const std::string&> domain_;
+  bool has_domain_;
+};
+
 }  // namespace smtpfixture::detail
 
 #endif  // SMTPFIXTURE_DETAIL_MATCHERS_IMPL_H_
