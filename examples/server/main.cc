@@ -108,13 +108,16 @@ struct Config {
   bool help = false;
 };
 
+bool IsDigits(std::string_view text) {
+  return !text.empty() &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 std::uint64_t ParseNumber(const std::string& option, const std::string& text,
                           std::uint64_t max) {
   // strtoull accepts "-1" and leading spaces; a test harness passing either
   // has a bug worth reporting.
-  const bool digits_only =
-      !text.empty() &&
-      text.find_first_not_of("0123456789") == std::string::npos;
+  const bool digits_only = IsDigits(text);
   errno = 0;
   const unsigned long long value =
       digits_only ? std::strtoull(text.c_str(), nullptr, 10) : 0;
@@ -134,19 +137,9 @@ TlsPolicy ParseTls(const std::string& text) {
                    "', expected none, starttls, starttls-required or implicit"};
 }
 
-bool IsDigits(std::string_view text) {
-  return !text.empty() &&
-         text.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-// STAGE[:CONTAINS]:CODE TEXT[ xN]. CONTAINS may hold colons; the reply is
-// what follows the first colon that is followed by three digits and a space
-// (or the end).
-FaultSpec ParseFault(const std::string& spec) {
-  const auto bad = [&spec](const std::string& what) {
-    return UsageError{"--fault '" + spec + "': " + what +
-                      " (expected STAGE[:CONTAINS]:CODE TEXT[ xN])"};
-  };
+// The stage names of --fault: Stage's names in lower case, as a user types
+// them, with the aliases ehlo and eod.
+std::optional<Stage> LookupStage(std::string_view name) {
   static const std::pair<const char*, Stage> kStages[] = {
       {"connect", Stage::kConnect},
       {"helo", Stage::kHelo},
@@ -162,6 +155,20 @@ FaultSpec ParseFault(const std::string& spec) {
       {"noop", Stage::kNoop},
       {"quit", Stage::kQuit},
   };
+  for (const auto& [known, stage] : kStages) {
+    if (smtpfixture::detail::AsciiEqualsIgnoreCase(name, known)) return stage;
+  }
+  return std::nullopt;
+}
+
+// STAGE[:CONTAINS]:CODE TEXT[ xN]. CONTAINS may hold colons; the reply is
+// what follows the first colon that is followed by three digits and a space
+// (or the end).
+FaultSpec ParseFault(const std::string& spec) {
+  const auto bad = [&spec](const std::string& what) {
+    return UsageError{"--fault '" + spec + "': " + what +
+                      " (expected STAGE[:CONTAINS]:CODE TEXT[ xN])"};
+  };
   FaultSpec fault;
   std::string_view rest = spec;
   if (const auto x = rest.rfind(" x");
@@ -176,18 +183,13 @@ FaultSpec ParseFault(const std::string& spec) {
   const auto colon = rest.find(':');
   if (colon == std::string_view::npos) throw bad("no ':' after the stage");
   const std::string_view stage_name = rest.substr(0, colon);
-  bool known = false;
-  for (const auto& [name, stage] : kStages) {
-    if (smtpfixture::detail::AsciiEqualsIgnoreCase(stage_name, name)) {
-      fault.stage = stage;
-      known = true;
-    }
-  }
-  if (!known) {
+  const std::optional<Stage> stage = LookupStage(stage_name);
+  if (!stage) {
     throw bad("unknown stage '" + std::string(stage_name) +
               "'; stages: connect, helo, starttls, auth, mail, rcpt, data, "
               "end-of-data (eod), rset, noop, quit");
   }
+  fault.stage = *stage;
   rest = rest.substr(colon + 1);
   const auto is_reply_at = [&rest](std::size_t at) {
     return rest.size() >= at + 3 && IsDigits(rest.substr(at, 3)) &&
