@@ -120,11 +120,21 @@ EventReporter::EventReporter(const smtpfixture::Server& server,
     : server_(server), events_(events), dump_dir_(std::move(dump_dir)) {}
 
 void EventReporter::WaitAndReport() {
-  server_.WaitForMessages(messages_reported_ + 1, kPollPeriod);
-  Report();
+  const bool message =
+      server_.WaitForMessages(messages_reported_ + 1, kPollPeriod);
+  const auto now = std::chrono::steady_clock::now();
+  // The snapshot of every session is the costly part; take it when a
+  // message or a close says something happened, and otherwise only every
+  // kOpenPeriod for sessions that opened and have done neither yet. The
+  // check for a close is a count under the store's lock, no copy.
+  const bool closed = events_ != nullptr &&
+                      server_.WaitForSessionsClosed(
+                          closes_reported_ + 1, std::chrono::milliseconds(0));
+  if (message || closed || now - last_report_ >= kOpenPeriod) Report();
 }
 
 void EventReporter::Report() {
+  last_report_ = std::chrono::steady_clock::now();
   // Sessions first, then messages: see the header for why this order makes
   // every session's events come in order.
   std::vector<Session> sessions;
@@ -146,6 +156,7 @@ void EventReporter::Report() {
   for (const Session& session : sessions) {
     if (session.closed && open_.erase(session.id) != 0) {
       Emit(SessionClosed(session));
+      ++closes_reported_;
     }
   }
 }

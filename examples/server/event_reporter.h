@@ -6,12 +6,14 @@
 // thread, where a slow consumer (a full stdout pipe) would stall every SMTP
 // session; the server has no such hook for the same reason. Instead the main
 // thread waits on the message store (WaitForMessages wakes the moment a
-// message is committed, so message_received and its .eml come at once) and,
-// on each wake or every kPollPeriod, diffs Sessions() and Messages() against
-// what it reported. Sessions opening and closing have no waitable condition
-// of their own, so they are seen within kPollPeriod; the cost is one snapshot
-// of the recorded sessions per period, small for the few sessions a test
-// makes.
+// message is committed, so message_received and its .eml come at once),
+// checks every kPollPeriod whether more sessions closed (a count, no copy),
+// and when either happened, or every kOpenPeriod, diffs Sessions() and
+// Messages() against what it reported. Closing is seen within kPollPeriod;
+// an opening at the latest within kOpenPeriod, or with its session's first
+// message or close. The cost is one snapshot of the recorded sessions per
+// report: small for the sessions a test suite makes, but it grows with them
+// (the server keeps every session; there is no "sessions since" query).
 //
 // Order: every event of a session comes in order (session_opened, its
 // message_received events, session_closed), and messages in arrival order.
@@ -38,8 +40,11 @@ namespace server_cli {
 
 class EventReporter {
  public:
-  // How late a session_opened or session_closed event may be.
+  // How late a session_closed event may be.
   static constexpr std::chrono::milliseconds kPollPeriod{25};
+  // How late a session_opened event may be, for a session that neither
+  // sent a message nor closed yet.
+  static constexpr std::chrono::milliseconds kOpenPeriod{250};
 
   // `events`: where JSON lines go, or nullptr for no events. `dump_dir`:
   // where messages are written as <id>.eml, if set.
@@ -66,6 +71,8 @@ class EventReporter {
   // its session_opened; those still in open_ await their session_closed.
   std::uint64_t last_opened_ = 0;
   std::set<std::uint64_t> open_;
+  std::size_t closes_reported_ = 0;  // session_closed events emitted
+  std::chrono::steady_clock::time_point last_report_;
 };
 
 }  // namespace server_cli
