@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
@@ -20,7 +24,11 @@ namespace {
 
 using ::smtpfixture::testing::RawClient;
 using ::smtpfixture::testing::RunProcess;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::PrintToString;
+
+constexpr std::chrono::seconds kFiveSeconds{5};
 
 void SendOne(std::uint16_t port, const std::string& subject) {
   RawClient client;
@@ -63,6 +71,140 @@ TEST_F(FixtureTest, AwaitMessagesFailureSaysWhatArrived) {
   EXPECT_THAT(text, HasSubstr("1 arrived"));
   EXPECT_THAT(text, HasSubstr("the only one"));
   EXPECT_THAT(text, HasSubstr("EHLO fixture-test"));
+}
+
+// How a wait of `timeout` names its deadline in a failure message, whatever
+// SMTPFIXTURE_TIMEOUT_MULTIPLIER this run has.
+std::string Within(std::chrono::milliseconds timeout) {
+  const std::chrono::milliseconds scaled = ScaledTimeout(timeout);
+  std::string text = "within " + std::to_string(scaled.count()) + " ms";
+  if (scaled != timeout) {
+    text += " (" + std::to_string(timeout.count()) +
+            " ms scaled by SMTPFIXTURE_TIMEOUT_MULTIPLIER)";
+  }
+  return text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+MATCHER_P(SubjectLengthIs, length,
+          "has a subject of " + PrintToString(length) + " characters") {
+  const std::size_t actual = arg.Subject().size();
+  *result_listener << "whose subject has " << actual << " characters";
+  return actual == static_cast<std::size_t>(length);
+}
+
+TEST_F(FixtureTest, AwaitMessageFindsAMessageAlreadyReceived) {
+  SendOne(server().Port(), "first");
+  if (HasFatalFailure()) return;
+  SendOne(server().Port(), "Your receipt");
+  if (HasFatalFailure()) return;
+  EXPECT_TRUE(AwaitMessage(server(), HasSubject("Your receipt")));
+  EXPECT_TRUE(AwaitMessage(
+      server(), AllOf(HasSubject("first"), EnvelopeFrom("from@example.com"))));
+}
+
+TEST_F(FixtureTest, AwaitMessageWaitsForAnAsynchronousSender) {
+  std::thread sender([this] {
+    for (const char* subject : {"Welcome", "Newsletter", "Your receipt"}) {
+      SendOne(server().Port(), subject);
+    }
+  });
+  EXPECT_TRUE(AwaitMessage(server(), HasSubject("Your receipt"),
+                           std::chrono::seconds(30)));
+  sender.join();
+}
+
+TEST_F(FixtureTest, AwaitMessageTakesUserMatchers) {
+  SendOne(server().Port(), "twelve chars");
+  if (HasFatalFailure()) return;
+  EXPECT_TRUE(AwaitMessage(server(), SubjectLengthIs(12)));
+  EXPECT_TRUE(
+      AwaitMessage(server(), ::testing::Truly([](const ReceivedMessage& m) {
+                     return m.envelope().rcpt_to.size() == 1;
+                   })));
+}
+
+TEST_F(FixtureTest, AwaitMessageFailureExplainsEachMessage) {
+  SendOne(server().Port(), "one");
+  if (HasFatalFailure()) return;
+  SendOne(server().Port(), "two");
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(server().WaitForSessionsClosed(2, ScaledTimeout(kFiveSeconds)));
+  const ::testing::AssertionResult result = AwaitMessage(
+      server(), HasSubject("three"), std::chrono::milliseconds(50));
+  ASSERT_FALSE(result);
+  const std::vector<std::string> lines = Lines(result.message());
+  ASSERT_GE(lines.size(), 6u) << result.message();
+  EXPECT_EQ(lines[0],
+            "expected a message that has subject that is equal to "
+            "\"three\" " +
+                Within(std::chrono::milliseconds(50)) +
+                ", but none of the 2 messages that arrived matches:");
+  EXPECT_EQ(lines[1], "  " + ::testing::PrintToString(server().Messages()[0]));
+  EXPECT_EQ(lines[2], "    does not match: whose subject is \"one\"");
+  EXPECT_EQ(lines[3], "  " + ::testing::PrintToString(server().Messages()[1]));
+  EXPECT_EQ(lines[4], "    does not match: whose subject is \"two\"");
+  EXPECT_EQ(lines[5], "The server saw 2 sessions:");
+  // Then the transcripts, as AwaitMessages prints them.
+  EXPECT_THAT(result.message(), HasSubstr("C: EHLO fixture-test"));
+}
+
+TEST_F(FixtureTest, AwaitMessageFailureGivesUserMatchersExplanations) {
+  SendOne(server().Port(), "one");
+  if (HasFatalFailure()) return;
+  const ::testing::AssertionResult with_explanation =
+      AwaitMessage(server(), SubjectLengthIs(7), std::chrono::milliseconds(0));
+  ASSERT_FALSE(with_explanation);
+  const std::vector<std::string> lines = Lines(with_explanation.message());
+  ASSERT_GE(lines.size(), 3u) << with_explanation.message();
+  EXPECT_EQ(lines[0],
+            "expected a message that has a subject of 7 characters " +
+                Within(std::chrono::milliseconds(0)) +
+                ", but the only message that arrived does not match:");
+  EXPECT_EQ(lines[2], "    does not match: whose subject has 3 characters");
+
+  const ::testing::AssertionResult truly = AwaitMessage(
+      server(), ::testing::Truly([](const ReceivedMessage&) { return false; }),
+      std::chrono::milliseconds(0));
+  ASSERT_FALSE(truly);
+  const std::vector<std::string> truly_lines = Lines(truly.message());
+  ASSERT_GE(truly_lines.size(), 3u) << truly.message();
+  EXPECT_EQ(truly_lines[0],
+            "expected a message that satisfies the given "
+            "predicate " +
+                Within(std::chrono::milliseconds(0)) +
+                ", but the only message that arrived does not "
+                "match:");
+  EXPECT_EQ(truly_lines[2],
+            "    does not match: didn't satisfy the given predicate");
+}
+
+TEST_F(FixtureTest, AwaitMessageFailureWithoutMessages) {
+  const ::testing::AssertionResult result =
+      AwaitMessage(server(), HasSubject("x"), std::chrono::milliseconds(10));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.message(),
+            "expected a message that has subject that is equal to \"x\" " +
+                Within(std::chrono::milliseconds(10)) +
+                ", but none arrived.\nThe server saw no connection.");
+}
+
+TEST_F(FixtureTest, AwaitMessageOnAStoppedServerFailsAtOnce) {
+  server().Stop();
+  const auto start = std::chrono::steady_clock::now();
+  const ::testing::AssertionResult result =
+      AwaitMessage(server(), HasSubject("x"), std::chrono::seconds(60));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  ASSERT_FALSE(result);
+  EXPECT_THAT(result.message(),
+              HasSubstr("none arrived.\nThe server is not running.\nThe "
+                        "server saw no connection."));
 }
 
 TEST(ScaledTimeoutTest, MultipliesByTheEnvironment) {

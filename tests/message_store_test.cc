@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
+#include <stdexcept>
 #include <thread>
 
 namespace smtpfixture::detail {
@@ -33,6 +36,143 @@ TEST(MessageStoreTest, WaitTimesOutWithoutMessages) {
   MessageStore store;
   EXPECT_FALSE(store.WaitForMessages(1, std::chrono::milliseconds(1)));
   EXPECT_TRUE(store.WaitForMessages(0, std::chrono::milliseconds(0)));
+}
+
+// A predicate on the message's data that counts how often it saw each data.
+struct DataIs {
+  std::string wanted;
+  std::map<std::string, int>* calls;
+  bool operator()(const ReceivedMessage& message) const {
+    ++(*calls)[message.data()];
+    return message.data() == wanted;
+  }
+};
+
+TEST(MessageStoreTest, WaitForMessageFindsOneAlreadyThere) {
+  MessageStore store;
+  store.SetServing(true);
+  const std::uint64_t session = store.OpenSession("peer");
+  store.AddMessage(Record(session, "a"));
+  store.AddMessage(Record(session, "b"));
+  std::map<std::string, int> calls;
+  EXPECT_TRUE(
+      store.WaitForMessage(DataIs{"b", &calls}, std::chrono::milliseconds(0)));
+  EXPECT_EQ(calls, (std::map<std::string, int>{{"a", 1}, {"b", 1}}));
+}
+
+TEST(MessageStoreTest, WaitForMessageJudgesEachMessageOnceOnTheCallingThread) {
+  MessageStore store;
+  store.SetServing(true);
+  const std::uint64_t session = store.OpenSession("peer");
+  std::map<std::string, int> calls;
+  const std::thread::id caller = std::this_thread::get_id();
+  bool always_on_caller = true;
+  std::thread adder([&] {
+    for (const char* data : {"x1", "x2", "x3", "x4", "wanted"}) {
+      store.AddMessage(Record(session, data));
+    }
+  });
+  EXPECT_TRUE(store.WaitForMessage(
+      [&](const ReceivedMessage& message) {
+        always_on_caller =
+            always_on_caller && std::this_thread::get_id() == caller;
+        return DataIs{"wanted", &calls}(message);
+      },
+      std::chrono::seconds(30)));
+  adder.join();
+  EXPECT_TRUE(always_on_caller);
+  EXPECT_EQ(calls,
+            (std::map<std::string, int>{
+                {"x1", 1}, {"x2", 1}, {"x3", 1}, {"x4", 1}, {"wanted", 1}}));
+}
+
+TEST(MessageStoreTest, WaitForMessageTimesOutWhenNoneMatches) {
+  MessageStore store;
+  store.SetServing(true);
+  store.AddMessage(Record(store.OpenSession("peer"), "a"));
+  std::map<std::string, int> calls;
+  EXPECT_FALSE(
+      store.WaitForMessage(DataIs{"b", &calls}, std::chrono::milliseconds(20)));
+  EXPECT_EQ(calls, (std::map<std::string, int>{{"a", 1}}));
+}
+
+TEST(MessageStoreTest, WaitForMessageStartsOverAfterClear) {
+  MessageStore store;
+  store.SetServing(true);
+  const std::uint64_t session = store.OpenSession("peer");
+  for (int i = 0; i < 3; ++i) store.AddMessage(Record(session, "old"));
+  std::map<std::string, int> calls;
+  // The predicate runs without the store's lock, so it can clear the store
+  // itself: what arrives next sits at index 0 of a shorter list, and a
+  // waiter that kept its old index would never see it.
+  EXPECT_TRUE(store.WaitForMessage(
+      [&](const ReceivedMessage& message) {
+        if (message.data() == "old" && calls["old"] == 0) {
+          store.Clear();
+          store.AddMessage(Record(session, "new"));
+        }
+        return DataIs{"new", &calls}(message);
+      },
+      std::chrono::seconds(30)));
+  EXPECT_EQ(calls, (std::map<std::string, int>{{"old", 3}, {"new", 1}}));
+}
+
+TEST(MessageStoreTest,
+     WaitForMessageSeesWhatArrivesAfterAClearOnAnotherThread) {
+  MessageStore store;
+  store.SetServing(true);
+  const std::uint64_t session = store.OpenSession("peer");
+  for (int i = 0; i < 3; ++i) store.AddMessage(Record(session, "old"));
+  std::thread other;
+  EXPECT_TRUE(store.WaitForMessage(
+      [&](const ReceivedMessage& message) {
+        if (!other.joinable()) {
+          other = std::thread([&] {
+            store.Clear();
+            store.AddMessage(Record(session, "new"));
+          });
+        }
+        return message.data() == "new";
+      },
+      std::chrono::seconds(30)));
+  other.join();
+}
+
+TEST(MessageStoreTest, WaitForMessageReturnsWhenServingStops) {
+  MessageStore store;
+  store.SetServing(true);
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] { store.SetServing(false); });
+  EXPECT_FALSE(store.WaitForMessage([](const ReceivedMessage&) { return true; },
+                                    std::chrono::seconds(60)));
+  stopper.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+}
+
+TEST(MessageStoreTest, WaitForMessageJudgesWhatIsThereWhenNotServing) {
+  MessageStore store;  // like a server that stopped after receiving "a"
+  store.AddMessage(Record(store.OpenSession("peer"), "a"));
+  std::map<std::string, int> calls;
+  EXPECT_TRUE(
+      store.WaitForMessage(DataIs{"a", &calls}, std::chrono::seconds(60)));
+  EXPECT_FALSE(
+      store.WaitForMessage(DataIs{"b", &calls}, std::chrono::seconds(60)));
+  EXPECT_EQ(calls, (std::map<std::string, int>{{"a", 2}}));
+}
+
+TEST(MessageStoreTest, WaitForMessagePassesOnThePredicatesException) {
+  MessageStore store;
+  store.SetServing(true);
+  store.AddMessage(Record(store.OpenSession("peer"), "a"));
+  EXPECT_THROW(store.WaitForMessage(
+                   [](const ReceivedMessage&) -> bool {
+                     throw std::runtime_error("predicate failed");
+                   },
+                   std::chrono::seconds(30)),
+               std::runtime_error);
+  // The lock was not left held: the store still works.
+  store.AddMessage(Record(1, "b"));
+  EXPECT_TRUE(store.WaitForMessages(2, std::chrono::milliseconds(0)));
 }
 
 TEST(MessageStoreTest, ClearKeepsOpenSessions) {

@@ -313,6 +313,101 @@ TEST(ServerTest, ClearForgetsMessagesAndClosedSessions) {
   EXPECT_FALSE(server.Sessions()[0].closed);
 }
 
+// Sends one message with this subject on a connection of its own.
+void SendSubject(std::uint16_t port, const std::string& subject) {
+  RawClient client;
+  ASSERT_TRUE(client.Connect(port));
+  ASSERT_EQ(client.ReadCode(), 220);
+  ASSERT_THAT(client.Command("EHLO a"), ::testing::Optional(StartsWith("250")));
+  SendMessage(client, "a@x", "b@x", "Subject: " + subject + "\r\n\r\nbody");
+  client.Command("QUIT");
+}
+
+bool SubjectIs(const ReceivedMessage& message, const std::string& subject) {
+  return message.Subject() == subject;
+}
+
+TEST(ServerTest, WaitForMessageFindsOneAlreadyReceived) {
+  Server server(Plain());
+  server.Start();
+  SendSubject(server.Port(), "first");
+  if (HasFatalFailure()) return;
+  SendSubject(server.Port(), "second");
+  if (HasFatalFailure()) return;
+  EXPECT_TRUE(server.WaitForMessage(
+      [](const ReceivedMessage& m) { return SubjectIs(m, "first"); },
+      std::chrono::milliseconds(0)));
+}
+
+TEST(ServerTest, WaitForMessageReturnsWhenAClientThreadSendsIt) {
+  Server server(Plain());
+  server.Start();
+  std::thread client([&] {
+    for (const char* subject : {"one", "two", "the one"}) {
+      SendSubject(server.Port(), subject);
+    }
+  });
+  EXPECT_TRUE(server.WaitForMessage(
+      [](const ReceivedMessage& m) { return SubjectIs(m, "the one"); },
+      ScaledTimeout(std::chrono::seconds(30))));
+  client.join();
+  EXPECT_THAT(server.Messages(), SizeIs(3));
+}
+
+TEST(ServerTest, WaitForMessageIsFalseAtTheTimeout) {
+  Server server(Plain());
+  server.Start();
+  SendSubject(server.Port(), "other");
+  if (HasFatalFailure()) return;
+  int calls = 0;
+  EXPECT_FALSE(server.WaitForMessage(
+      [&](const ReceivedMessage& m) {
+        ++calls;
+        return SubjectIs(m, "wanted");
+      },
+      std::chrono::milliseconds(20)));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(ServerTest, WaitForMessageSeesWhatArrivesAfterAClear) {
+  Server server(Plain());
+  server.Start();
+  SendSubject(server.Port(), "before");
+  if (HasFatalFailure()) return;
+  SendSubject(server.Port(), "before");
+  if (HasFatalFailure()) return;
+  std::thread client;
+  EXPECT_TRUE(server.WaitForMessage(
+      [&](const ReceivedMessage& m) {
+        // While the waiter judges the old messages, the test clears the
+        // server and a client sends the one it waits for.
+        if (!client.joinable()) {
+          client = std::thread([&] {
+            server.Clear();
+            SendSubject(server.Port(), "after");
+          });
+        }
+        return SubjectIs(m, "after");
+      },
+      ScaledTimeout(std::chrono::seconds(30))));
+  client.join();
+  EXPECT_THAT(server.Messages(), SizeIs(1));
+}
+
+TEST(ServerTest, WaitForMessageGivesUpWhenTheServerStops) {
+  Server server(Plain());
+  server.Start();
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] { server.Stop(); });
+  EXPECT_FALSE(server.WaitForMessage(
+      [](const ReceivedMessage&) { return true; }, std::chrono::seconds(60)));
+  stopper.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  // Stopped, it says at once that nothing more can come.
+  EXPECT_FALSE(server.WaitForMessage(
+      [](const ReceivedMessage&) { return true; }, std::chrono::seconds(60)));
+}
+
 TEST(ServerTest, DataStaysReadableAfterStop) {
   Server server(Plain());
   server.Start();

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <future>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ using ::example::SendResult;
 using ::example::SendWithRetry;
 using ::testing::AllOf;
 using ::testing::AnyOf;
+using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::Field;
@@ -212,6 +214,30 @@ TEST_F(MailerTest, RefusesInvalidMailWithoutConnecting) {
   EXPECT_FALSE(result.ok);
   EXPECT_THAT(result.error, HasSubstr("line break"));
   EXPECT_THAT(server().Sessions(), IsEmpty());
+}
+
+// A mailer that sends in the background (a job queue, a worker thread): the
+// test does not know when, or in which order, the mail goes out, so it waits
+// for the message it cares about instead of counting messages.
+TEST_F(MailerTest, ReceiptArrivesAmongMailSentAsynchronously) {
+  const Mailer mailer(Config());
+  auto sending = std::async(std::launch::async, [&mailer] {
+    std::vector<SendResult> results;
+    for (const char* subject :
+         {"Welcome aboard", "Your receipt", "Tips for your first week"}) {
+      Mail mail = SimpleMail();
+      mail.subject = subject;
+      results.push_back(mailer.Send(mail));
+    }
+    return results;
+  });
+
+  // Returns as soon as the receipt is in, whatever else is still on its way;
+  // on failure it lists every message with why it is not the receipt.
+  EXPECT_TRUE(AwaitMessage(server(),
+                           AllOf(HasSubject("Your receipt"),
+                                 EnvelopeTo(ElementsAre("bob@example.com")))));
+  EXPECT_THAT(sending.get(), Each(Field(&SendResult::ok, true)));
 }
 
 // ---------------------------------------------------------------------------

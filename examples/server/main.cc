@@ -2,42 +2,53 @@
 // test suites in other languages, shell scripts and manual poking.
 //
 // It prints one JSON line on stdout once it accepts connections, e.g.
-//   {"host":"127.0.0.1","port":40123,"url":"smtp://localhost:40123",
-//    "ca_file":"/tmp/smtpfixture-ab12/ca.pem","tls":"starttls"}
+//   {"event":"listening","host":"127.0.0.1","port":40123,
+//    "url":"smtp://localhost:40123","ca_file":"/tmp/smtpfixture-ab12/ca.pem",
+//    "tls":"starttls"}
 // (on one line), serves until SIGINT or SIGTERM, then prints a summary on
-// stderr and exits 0. With --dump-dir, every accepted message is written to
-// DIR/<id>.eml as it arrives.
+// stderr and exits 0. With --events it goes on printing one JSON line per
+// event (event_reporter.h); with --dump-dir, every accepted message is
+// written to DIR/<id>.eml as it arrives. Command-line mistakes exit 2 with a
+// message naming the option; a server that cannot start exits 1.
 #include <signal.h>
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
+#include <vector>
 
+#include "examples/server/event_reporter.h"
+#include "examples/server/json_writer.h"
+#include "fixture/base/ascii_util.h"
 #include "smtpfixture/server.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using server_cli::JsonObject;
 using smtpfixture::ServerOptions;
+using smtpfixture::Stage;
 using smtpfixture::TlsPolicy;
 
 constexpr char kUsage[] =
     R"(Usage: smtpfixture-server [options]
 
 Runs smtpfixture's SMTP server until SIGINT or SIGTERM. Prints one JSON line
-on stdout when ready: {"host", "port", "url", "ca_file", "tls"}.
+on stdout when ready: {"event":"listening", "host", "port", "url", "ca_file",
+"tls"}.
 
 Options:
   --host ADDR               address to bind (default 127.0.0.1; ::1 for IPv6)
@@ -45,10 +56,34 @@ Options:
   --hostname NAME           name in the greeting and certificate (localhost)
   --tls MODE                none | starttls | starttls-required | implicit
                             (default starttls)
+  --events                  print one JSON line per event on stdout:
+                            session_opened, message_received, session_closed
   --dump-dir DIR            write each accepted message to DIR/<id>.eml
-  --auth USER:PASSWORD      accept these credentials (repeatable)
+  --auth USER:PASSWORD      accept these credentials (repeatable; visible in
+                            ps: prefer --auth-file)
+  --auth-file FILE          accept the credentials in FILE, one USER:PASSWORD
+                            a line; blank lines and lines starting with # are
+                            skipped
+  --auth-mechanisms LIST    SASL mechanisms offered, in order, comma-separated
+                            (default PLAIN,LOGIN; also CRAM-MD5, XOAUTH2)
   --auth-accept-any         accept any credentials
   --auth-allow-plaintext    offer AUTH before TLS
+  --fault SPEC              script a reply (repeatable; tried in order):
+                            STAGE[:CONTAINS]:CODE TEXT[ xN], e.g.
+                            "rcpt:bounce@:550 5.1.1 No such user" or
+                            "eod:451 4.3.0 Try again later x1". STAGE is
+                            connect, helo, starttls, auth, mail, rcpt, data,
+                            end-of-data (or eod), rset, noop or quit; CONTAINS
+                            limits the rule to commands whose argument
+                            contains it (at end-of-data: the message data); a
+                            final " xN" applies the rule N times only
+  --line-endings MODE       lenient (default) | strict: a bare CR or LF is
+                            refused
+  --max-connections N       refuse connections beyond N with 421 (0: no limit)
+  --dkim-key NAME=RECORD    a DKIM key record, as DNS would publish it
+                            (sel._domainkey.example.com=v=DKIM1; k=rsa; p=...);
+                            repeatable; events then carry each message's
+                            DKIM results
   --max-message-bytes N     refuse larger messages (0: no limit)
   --idle-timeout-ms N       close connections idle this long
   --help                    show this help
@@ -59,20 +94,34 @@ struct UsageError {
   std::string message;
 };
 
+// One --fault: a FaultRule to add once the server exists.
+struct FaultSpec {
+  Stage stage = Stage::kConnect;
+  std::optional<std::string> contains;
+  int code = 0;
+  std::string text;
+  int times = 0;  // 0: every time
+};
+
 struct Config {
   ServerOptions options;
   std::string tls_name = "starttls";  // as spelled on the command line
   std::optional<fs::path> dump_dir;
+  std::vector<FaultSpec> faults;
+  bool events = false;
   bool help = false;
 };
+
+bool IsDigits(std::string_view text) {
+  return !text.empty() &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
 
 std::uint64_t ParseNumber(const std::string& option, const std::string& text,
                           std::uint64_t max) {
   // strtoull accepts "-1" and leading spaces; a test harness passing either
   // has a bug worth reporting.
-  const bool digits_only =
-      !text.empty() &&
-      text.find_first_not_of("0123456789") == std::string::npos;
+  const bool digits_only = IsDigits(text);
   errno = 0;
   const unsigned long long value =
       digits_only ? std::strtoull(text.c_str(), nullptr, 10) : 0;
@@ -90,6 +139,149 @@ TlsPolicy ParseTls(const std::string& text) {
   if (text == "implicit") return TlsPolicy::kImplicit;
   throw UsageError{"--tls: got '" + text +
                    "', expected none, starttls, starttls-required or implicit"};
+}
+
+// The stage names of --fault: Stage's names in lower case, as a user types
+// them, with the aliases ehlo and eod.
+std::optional<Stage> LookupStage(std::string_view name) {
+  static const std::pair<const char*, Stage> kStages[] = {
+      {"connect", Stage::kConnect},
+      {"helo", Stage::kHelo},
+      {"ehlo", Stage::kHelo},
+      {"starttls", Stage::kStartTls},
+      {"auth", Stage::kAuth},
+      {"mail", Stage::kMailFrom},
+      {"rcpt", Stage::kRcptTo},
+      {"data", Stage::kData},
+      {"end-of-data", Stage::kEndOfData},
+      {"eod", Stage::kEndOfData},
+      {"rset", Stage::kRset},
+      {"noop", Stage::kNoop},
+      {"quit", Stage::kQuit},
+  };
+  for (const auto& [known, stage] : kStages) {
+    if (smtpfixture::detail::AsciiEqualsIgnoreCase(name, known)) return stage;
+  }
+  return std::nullopt;
+}
+
+// STAGE[:CONTAINS]:CODE TEXT[ xN]. CONTAINS may hold colons; the reply is
+// what follows the first colon that is followed by three digits and a space
+// (or the end).
+FaultSpec ParseFault(const std::string& spec) {
+  const auto bad = [&spec](const std::string& what) {
+    return UsageError{"--fault '" + spec + "': " + what +
+                      " (expected STAGE[:CONTAINS]:CODE TEXT[ xN])"};
+  };
+  FaultSpec fault;
+  std::string_view rest = spec;
+  if (const auto x = rest.rfind(" x");
+      x != std::string_view::npos && IsDigits(rest.substr(x + 2))) {
+    const std::string count(rest.substr(x + 2));
+    if (count.size() > 6 || std::stoi(count) < 1) {
+      throw bad("xN needs N from 1 to 999999");
+    }
+    fault.times = std::stoi(count);
+    rest = rest.substr(0, x);
+  }
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) throw bad("no ':' after the stage");
+  const std::string_view stage_name = rest.substr(0, colon);
+  const std::optional<Stage> stage = LookupStage(stage_name);
+  if (!stage) {
+    throw bad("unknown stage '" + std::string(stage_name) +
+              "'; stages: connect, helo, starttls, auth, mail, rcpt, data, "
+              "end-of-data (eod), rset, noop, quit");
+  }
+  fault.stage = *stage;
+  rest = rest.substr(colon + 1);
+  const auto is_reply_at = [&rest](std::size_t at) {
+    return rest.size() >= at + 3 && IsDigits(rest.substr(at, 3)) &&
+           (rest.size() == at + 3 || rest[at + 3] == ' ');
+  };
+  std::size_t reply = 0;
+  if (!is_reply_at(0)) {
+    reply = std::string_view::npos;
+    for (auto at = rest.find(':'); at != std::string_view::npos;
+         at = rest.find(':', at + 1)) {
+      if (is_reply_at(at + 1)) {
+        reply = at;
+        break;
+      }
+    }
+    if (reply == std::string_view::npos) {
+      throw bad("no reply code (three digits) after the stage or CONTAINS");
+    }
+    if (reply == 0) throw bad("empty CONTAINS");
+    fault.contains = std::string(rest.substr(0, reply));
+    ++reply;  // past the colon
+  }
+  fault.code = std::stoi(std::string(rest.substr(reply, 3)));
+  if (fault.code < 200 || fault.code > 599) {
+    throw bad("reply code " + std::to_string(fault.code) +
+              " is not in 200..599");
+  }
+  fault.text = std::string(rest.size() > reply + 4 ? rest.substr(reply + 4)
+                                                   : std::string_view());
+  return fault;
+}
+
+// USER:PASSWORD lines; # comments and blank lines skipped. Kept in a file so
+// that the passwords are not in the command line, which `ps` shows to every
+// user of the machine.
+void ReadAuthFile(const std::string& path,
+                  std::map<std::string, std::string>* credentials) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw UsageError{"--auth-file " + path +
+                     ": cannot read it: " + std::strerror(errno)};
+  }
+  std::size_t added = 0;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string_view trimmed = smtpfixture::detail::TrimWsp(line);
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      throw UsageError{"--auth-file " + path + ": line " +
+                       std::to_string(number) + ": expected USER:PASSWORD"};
+    }
+    (*credentials)[line.substr(0, colon)] = line.substr(colon + 1);
+    ++added;
+  }
+  if (in.bad()) {
+    throw UsageError{"--auth-file " + path + ": cannot read it"};
+  }
+  if (added == 0) {
+    throw UsageError{"--auth-file " + path + ": no USER:PASSWORD line in it"};
+  }
+}
+
+// "plain,cram-md5" -> {"PLAIN", "CRAM-MD5"}.
+std::vector<std::string> ParseMechanisms(const std::string& list) {
+  static const char* const kKnown[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"};
+  std::vector<std::string> mechanisms;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = std::min(list.find(',', begin), list.size());
+    const std::string_view item = smtpfixture::detail::TrimWsp(
+        std::string_view(list).substr(begin, end - begin));
+    const char* found = nullptr;
+    for (const char* known : kKnown) {
+      if (smtpfixture::detail::AsciiEqualsIgnoreCase(item, known))
+        found = known;
+    }
+    if (found == nullptr) {
+      throw UsageError{"--auth-mechanisms: unknown mechanism '" +
+                       std::string(item) +
+                       "' (supported: PLAIN, LOGIN, CRAM-MD5, XOAUTH2)"};
+    }
+    mechanisms.push_back(found);
+    if (end == list.size()) break;
+    begin = end + 1;
+  }
+  return mechanisms;
 }
 
 // Accepts "--name value" and "--name=value".
@@ -127,6 +319,38 @@ Config ParseArguments(int argc, char** argv) {
       options.tls = ParseTls(config.tls_name);
     } else if (name == "--dump-dir") {
       config.dump_dir = value();
+    } else if (name == "--events") {
+      flag();
+      config.events = true;
+    } else if (name == "--fault") {
+      config.faults.push_back(ParseFault(value()));
+    } else if (name == "--auth-file") {
+      ReadAuthFile(value(), &options.auth.credentials);
+    } else if (name == "--auth-mechanisms") {
+      options.auth.mechanisms = ParseMechanisms(value());
+    } else if (name == "--line-endings") {
+      const std::string mode = value();
+      if (mode == "strict") {
+        options.line_endings = smtpfixture::LineEndings::kStrict;
+      } else if (mode == "lenient") {
+        options.line_endings = smtpfixture::LineEndings::kLenient;
+      } else {
+        throw UsageError{"--line-endings: got '" + mode +
+                         "', expected strict or lenient"};
+      }
+    } else if (name == "--dkim-key") {
+      // Split on the first "=": the record itself is full of them.
+      const std::string key = value();
+      const auto equals = key.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        throw UsageError{
+            "--dkim-key: expected NAME=RECORD, e.g. "
+            "sel._domainkey.example.com=v=DKIM1; k=rsa; p=..."};
+      }
+      options.dkim_keys[key.substr(0, equals)] = key.substr(equals + 1);
+    } else if (name == "--max-connections") {
+      options.limits.max_connections =
+          static_cast<std::size_t>(ParseNumber(name, value(), 1000000));
     } else if (name == "--auth") {
       const std::string credentials = value();
       const auto colon = credentials.find(':');
@@ -154,85 +378,6 @@ Config ParseArguments(int argc, char** argv) {
   return config;
 }
 
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x",
-                        static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;  // UTF-8 passes through
-        }
-    }
-  }
-  return out + "\"";
-}
-
-// Writes messages to the dump directory as they arrive, from its own thread,
-// so the main thread stays free to wait for signals.
-class MessageDumper {
- public:
-  MessageDumper(const smtpfixture::Server& server, fs::path dir)
-      : server_(server), dir_(std::move(dir)) {
-    thread_ = std::thread([this] { Run(); });
-  }
-  MessageDumper(const MessageDumper&) = delete;
-  MessageDumper& operator=(const MessageDumper&) = delete;
-  // Call after Server::Stop(): writes whatever arrived since the last poll.
-  ~MessageDumper() {
-    stop_ = true;
-    thread_.join();
-    DumpNew();
-  }
-
- private:
-  void Run() {
-    while (!stop_) {
-      // The wait returns as soon as a message arrives; its timeout only
-      // bounds how long shutdown waits for this thread.
-      if (server_.WaitForMessages(written_ + 1,
-                                  std::chrono::milliseconds(200))) {
-        DumpNew();
-      }
-    }
-  }
-
-  void DumpNew() {
-    const auto messages = server_.Messages();
-    for (; written_ < messages.size(); ++written_) {
-      const auto& message = messages[written_];
-      const fs::path file = dir_ / (std::to_string(message.id()) + ".eml");
-      // Written under another name and renamed, so that whoever watches
-      // the directory never reads half a message.
-      const fs::path partial = fs::path(file) += ".partial";
-      std::ofstream out(partial, std::ios::binary);
-      out << message.data();
-      out.close();
-      std::error_code error;
-      if (out) fs::rename(partial, file, error);
-      if (!out || error) {
-        std::cerr << "smtpfixture-server: cannot write " << file << "\n";
-      }
-    }
-  }
-
-  const smtpfixture::Server& server_;
-  const fs::path dir_;
-  std::size_t written_ = 0;  // only the dumper's thread, then the destructor
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 int Serve(const Config& config) {
   if (config.dump_dir) {
     std::error_code error;
@@ -245,7 +390,8 @@ int Serve(const Config& config) {
   }
 
   // Block the signals before any thread starts: threads inherit the mask, so
-  // SIGINT and SIGTERM reach only the sigwait() below, never the loop thread.
+  // SIGINT and SIGTERM stay pending for the sigwait() or sigtimedwait()
+  // below, and never interrupt the loop thread.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -260,26 +406,50 @@ int Serve(const Config& config) {
   }
 
   smtpfixture::Server server(config.options);
+  for (const FaultSpec& fault : config.faults) {
+    smtpfixture::FaultRule& rule = server.Faults().At(fault.stage);
+    if (fault.contains) rule.WhenArgumentContains(*fault.contains);
+    rule.Reply(fault.code, fault.text);  // the code was checked: no throw
+    if (fault.times > 0) rule.Times(fault.times);
+  }
   try {
     server.Start();
   } catch (const std::exception& e) {  // smtpfixture::Error, with the cause
     std::cerr << "smtpfixture-server: " << e.what() << "\n";
     return 1;
   }
-  std::optional<MessageDumper> dumper;
-  if (config.dump_dir) dumper.emplace(server, *config.dump_dir);
 
-  std::cout << "{\"host\":" << JsonString(server.Host())
-            << ",\"port\":" << server.Port()
-            << ",\"url\":" << JsonString(server.Url())
-            << ",\"ca_file\":" << JsonString(server.CaFile().string())
-            << ",\"tls\":" << JsonString(config.tls_name) << "}" << std::endl;
+  std::cout << JsonObject()
+                   .String("event", "listening")
+                   .String("host", server.Host())
+                   .Number("port", server.Port())
+                   .String("url", server.Url())
+                   .String("ca_file", server.CaFile().string())
+                   .String("tls", config.tls_name)
+                   .str()
+            << std::endl;
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-
-  server.Stop();
-  dumper.reset();  // after Stop(): nothing can arrive after its last pass
+  if (!config.events && !config.dump_dir) {
+    sigwait(&stop_signals, &signal_number);
+    server.Stop();
+  } else {
+    // The main thread reports (event_reporter.h says why not a callback)
+    // and, between two waits of at most EventReporter::kPollPeriod, takes a
+    // pending stop signal without blocking.
+    server_cli::EventReporter reporter(
+        server, config.events ? &std::cout : nullptr,
+        config.dump_dir
+            ? std::optional<fs::path>(fs::absolute(*config.dump_dir))
+            : std::nullopt);
+    const timespec no_wait{0, 0};
+    while (signal_number <= 0) {
+      reporter.WaitAndReport();
+      signal_number = sigtimedwait(&stop_signals, nullptr, &no_wait);
+    }
+    server.Stop();
+    reporter.Report();  // after Stop(): the last messages, every close
+  }
   std::cerr << "smtpfixture-server: stopped (signal " << signal_number
             << "): messages=" << server.Messages().size()
             << " sessions=" << server.Sessions().size() << "\n";

@@ -1,5 +1,6 @@
 // The GoogleTest fixture: a server per test, started before the test body and
-// stopped after it, plus AwaitMessages() and the matchers of matchers.h.
+// stopped after it, plus AwaitMessages(), AwaitMessage() and the matchers of
+// matchers.h.
 //
 //   class MailerTest : public smtpfixture::SmtpServerTest {
 //    protected:
@@ -67,6 +68,24 @@ class SmtpServerTest : public ::testing::Test {
 // summarises each, and shows the end of every session's transcript.
 ::testing::AssertionResult AwaitMessages(
     const Server& server, std::size_t count,
+    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// Waits until some message `server` received matches `matcher` (messages
+// already received count), for ScaledTimeout(timeout): for mailers that send
+// asynchronously, where counting messages is fragile.
+//
+//   std::thread sender([&] { mailer.SendReceipts(); });
+//   ASSERT_TRUE(AwaitMessage(server(), HasSubject("Your receipt")));
+//
+// Any matcher works: the library's, AllOf/AnyOf of them, MATCHER_P ones,
+// Truly(predicate). The matcher runs on the calling thread, once per message
+// while waiting. On failure the message lists every message that arrived with
+// the matcher's explanation of why it does not match, then the end of every
+// session's transcript. Returns at once (failing unless a message already
+// matches) when the server is not running.
+::testing::AssertionResult AwaitMessage(
+    const Server& server,
+    const ::testing::Matcher<const ReceivedMessage&>& matcher,
     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 // `timeout` multiplied by SMTPFIXTURE_TIMEOUT_MULTIPLIER (default 1; a value

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,18 @@ class Server {
                                               std::chrono::seconds(5)) const;
   bool WaitForSessionsClosed(
       std::size_t count,
+      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // True as soon as some received message satisfies `predicate` (messages
+  // already received count). The predicate runs on the calling thread, once
+  // per message, never while the server is blocked on it; an exception it
+  // throws propagates out of this call. A Clear() during the wait forgets
+  // what was judged: messages arriving after it are judged as they come.
+  // Returns false at the timeout, or at once (after judging every message)
+  // when the server is not running or stops: nothing more can arrive.
+  // The timeout is not scaled; AwaitMessage() in gtest.h is the wait with a
+  // failure message.
+  bool WaitForMessage(
+      std::function<bool(const ReceivedMessage&)> predicate,
       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   // Forgets every message and every closed session. Sessions still open stay
   // recorded (they are live), their transcripts kept.

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""Drives smtpfixture-server as a test suite in another language would.
+
+    server_events.py SERVER CASE
+
+starts SERVER (the smtpfixture-server binary) with the options CASE needs,
+reads its --events stream while smtplib or a raw socket talks to it, and
+checks what it printed. Exit status 0: the case passed; 1: it failed, with
+the reason, the events seen and the server's stderr on stdout.
+
+Timeouts are multiplied by SMTPFIXTURE_TIMEOUT_MULTIPLIER, as in the C++
+tests.
+"""
+
+import json
+import os
+import queue
+import re
+import signal
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+
+TIMEOUT = 10.0 * float(os.environ.get("SMTPFIXTURE_TIMEOUT_MULTIPLIER") or 1)
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failure(what)
+
+
+class Server:
+    """smtpfixture-server in a child process, its stdout read line by line
+    on a thread so that every wait has a timeout."""
+
+    def __init__(self, binary, *args):
+        self.process = subprocess.Popen(
+            [binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.lines = queue.Queue()
+        self.events = []  # every event read so far, in order
+        threading.Thread(target=self._read, daemon=True).start()
+        self.stderr = b""
+        self.listening = self.next_event("listening")
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next_event(self, kind):
+        """Reads events until one of `kind`; every line must be JSON."""
+        while True:
+            try:
+                line = self.lines.get(timeout=TIMEOUT)
+            except queue.Empty:
+                raise Failure("no %s event within %.0f s" % (kind, TIMEOUT))
+            check(line is not None, "stdout closed before a %s event" % kind)
+            event = json.loads(line)  # raises on a line that is not JSON
+            self.events.append(event)
+            if event["event"] == kind:
+                return event
+
+    @property
+    def port(self):
+        return self.listening["port"]
+
+    def stop(self):
+        """SIGTERM; returns the exit status."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=TIMEOUT)
+        finally:
+            self.process.kill()
+            self.stderr = self.process.stderr.read()
+        return self.process.returncode
+
+
+def message(subject, body="Hello.\r\n"):
+    return ("From: a@example.com\r\nTo: b@example.com\r\n"
+            "Subject: %s\r\nDate: Mon, 30 Nov 2026 22:00:00 +0000\r\n"
+            "Message-ID: <1@example.com>\r\n\r\n%s" % (subject, body))
+
+
+def case_events(binary):
+    """STARTTLS with a verifying client; every event and field in order."""
+    with tempfile.TemporaryDirectory() as dump:
+        server = Server(binary, "--events", "--tls", "starttls",
+                        "--dump-dir", dump)
+        try:
+            listening = server.listening
+            check(listening["host"] == "127.0.0.1", listening)
+            check(listening["url"] == "smtp://localhost:%d" % server.port,
+                  listening)
+            check(listening["tls"] == "starttls", listening)
+            check(os.path.exists(listening["ca_file"]), listening)
+
+            context = ssl.create_default_context(cafile=listening["ca_file"])
+            with smtplib.SMTP("localhost", server.port,
+                              local_hostname="client.example",
+                              timeout=TIMEOUT) as smtp:
+                smtp.starttls(context=context)
+                refused = smtp.sendmail(
+                    "a@example.com", ["b@example.com", "c@example.com"],
+                    message("=?UTF-8?Q?Caf=C3=A9?="))
+                check(refused == {}, refused)
+                opened = server.next_event("session_opened")
+                received = server.next_event("message_received")
+
+            check(opened["id"] == 1, opened)
+            check(re.fullmatch(r"127\.0\.0\.1:\d+", opened["peer"]), opened)
+            check(received["id"] == 1 and received["session_id"] == 1,
+                  received)
+            envelope = received["envelope"]
+            check(envelope["helo"] == "client.example", envelope)
+            check(envelope["mail_from"] == "a@example.com", envelope)
+            check(envelope["rcpt_to"] == ["b@example.com", "c@example.com"],
+                  envelope)
+            check("SIZE" in envelope["mail_parameters"], envelope)
+            check(received["subject"] == "Caf\u00e9", received)
+            check(received["tls"]["mode"] == "starttls", received)
+            check(received["tls"]["version"].startswith("TLSv1."), received)
+            check(received["tls"]["sni"] == "localhost", received)
+            check(received["auth"] is None, received)
+            check(received["violations"] == [], received)
+            with open(received["eml"], "rb") as eml:
+                data = eml.read()
+            check(received["size"] == len(data), (received, len(data)))
+            check(b"Subject: =?UTF-8?Q?Caf=C3=A9?=\r\n" in data, data)
+
+            closed = server.next_event("session_closed")
+            check(closed["id"] == 1 and closed["peer"] == opened["peer"],
+                  closed)
+            check(closed["tls"]["mode"] == "starttls", closed)
+            check(closed["tls"]["cipher"] != "", closed)
+            check(closed["tls_error"] is None, closed)
+            check(closed["auth"] is None and closed["violations"] == [],
+                  closed)
+            check(closed["messages"] == 1, closed)
+            check(closed["transcript_lines"] > 10, closed)
+            kinds = [e["event"] for e in server.events]
+            check(kinds == ["listening", "session_opened", "message_received",
+                            "session_closed"], kinds)
+        finally:
+            status = server.stop()
+        check(status == 0, "exit status %r" % status)
+        check(b"messages=1 sessions=1" in server.stderr, server.stderr)
+
+
+def case_fault(binary):
+    """--fault: one recipient refused with the scripted reply."""
+    server = Server(binary, "--events", "--tls", "none",
+                    "--fault", "rcpt:bounce@:550 5.1.1 No such user",
+                    "--fault", "eod:451 4.3.0 Try again later x1")
+    try:
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=TIMEOUT) as smtp:
+            try:
+                smtp.sendmail("a@example.com",
+                              ["b@example.com", "bounce@example.com"],
+                              message("first"))
+                raise Failure("the scripted 451 did not come")
+            except smtplib.SMTPDataError as error:
+                check(error.smtp_code == 451, error)
+            refused = smtp.sendmail(
+                "a@example.com", ["b@example.com", "bounce@example.com"],
+                message("second"))
+            check(refused == {"bounce@example.com":
+                              (550, b"5.1.1 No such user")}, refused)
+            received = server.next_event("message_received")
+        check(received["subject"] == "second", received)
+        check(received["envelope"]["rcpt_to"] == ["b@example.com"], received)
+    finally:
+        server.stop()
+
+
+def case_auth_file(binary):
+    """--auth-file and --auth-mechanisms; a bad line is refused."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as auth:
+        auth.write("# test users\n\nalice:s3cr:et\n  # indented comment\n")
+        auth.flush()
+        server = Server(binary, "--events", "--tls", "none",
+                        "--auth-allow-plaintext", "--auth-file", auth.name,
+                        "--auth-mechanisms", "login")
+        try:
+            with smtplib.SMTP("127.0.0.1", server.port,
+                              timeout=TIMEOUT) as smtp:
+                smtp.ehlo()
+                check(smtp.esmtp_features.get("auth", "").split() == ["LOGIN"],
+                      smtp.esmtp_features)
+                try:
+                    smtp.login("alice", "wrong")
+                    raise Failure("a wrong password was accepted")
+                except smtplib.SMTPAuthenticationError as error:
+                    check(error.smtp_code == 535, error)
+                smtp.login("alice", "s3cr:et")  # the first colon splits
+                smtp.sendmail("a@example.com", ["b@example.com"],
+                              message("authenticated"))
+                received = server.next_event("message_received")
+            check(received["auth"] == {"mechanism": "LOGIN",
+                                       "username": "alice"}, received)
+            closed = server.next_event("session_closed")
+            check(closed["auth"] == received["auth"], closed)
+        finally:
+            server.stop()
+
+        auth.write("bob-without-a-password\n")  # line 5
+        auth.flush()
+        result = subprocess.run([binary, "--auth-file", auth.name],
+                                capture_output=True, timeout=TIMEOUT)
+        check(result.returncode == 2, result)
+        check(b"--auth-file " + auth.name.encode() +
+              b": line 5: expected USER:PASSWORD" in result.stderr, result)
+        check(result.stdout == b"", result)
+
+
+def case_bad_fault(binary):
+    """A --fault that does not parse: exit 2, naming the flag and the fault."""
+    for spec, complaint in [
+            ("nope:550 x", b"unknown stage 'nope'"),
+            ("rcpt:bounce@", b"no reply code"),
+            ("rcpt:bounce@:700 x", b"reply code 700 is not in 200..599")]:
+        result = subprocess.run([binary, "--fault", spec],
+                                capture_output=True, timeout=TIMEOUT)
+        check(result.returncode == 2, result)
+        check(b"--fault '" + spec.encode() + b"': " + complaint
+              in result.stderr, result)
+
+
+def raw_reply(sock_file):
+    """One whole reply: its lines joined with \\n."""
+    lines = []
+    while True:
+        line = sock_file.readline().decode("utf-8", "replace")
+        check(line, "connection closed; got %r" % lines)
+        lines.append(line.rstrip("\r\n"))
+        if len(line) < 4 or line[3] != "-":
+            return "\n".join(lines)
+
+
+def case_strict_line_endings(binary):
+    """--line-endings strict: a bare LF in the data is refused, nothing
+    stored."""
+    server = Server(binary, "--events", "--tls", "none",
+                    "--line-endings", "strict")
+    try:
+        # The file made by makefile() holds the socket open until it is
+        # closed too: both go at the end of the block.
+        with socket.create_connection(("127.0.0.1", server.port),
+                                      timeout=TIMEOUT) as sock, \
+                sock.makefile("rb") as replies:
+            check(raw_reply(replies).startswith("220"), "greeting")
+            for command, code in [(b"EHLO raw\r\n", "250"),
+                                  (b"MAIL FROM:<a@x>\r\n", "250"),
+                                  (b"RCPT TO:<b@x>\r\n", "250"),
+                                  (b"DATA\r\n", "354")]:
+                sock.sendall(command)
+                reply = raw_reply(replies)
+                check(reply.startswith(code), (command, reply))
+            sock.sendall(b"Subject: x\r\n\r\nbare\nline\r\n.\r\n")
+            reply = raw_reply(replies)
+            # 550 at the end of the data, or 521 at once: both refuse it.
+            check(re.match(r"5(50|21) 5\.5\.2 ", reply), reply)
+        closed = server.next_event("session_closed")
+        check(closed["messages"] == 0, closed)
+        kinds = [e["event"] for e in server.events]
+        check("message_received" not in kinds, kinds)
+    finally:
+        server.stop()
+
+
+def case_max_connections(binary):
+    """--max-connections 1: a second connection at the same time gets 421."""
+    server = Server(binary, "--events", "--tls", "none",
+                    "--max-connections", "1")
+    try:
+        with socket.create_connection(("127.0.0.1", server.port),
+                                      timeout=TIMEOUT) as first:
+            check(raw_reply(first.makefile("rb")).startswith("220"), "first")
+            with socket.create_connection(("127.0.0.1", server.port),
+                                          timeout=TIMEOUT) as second:
+                reply = raw_reply(second.makefile("rb"))
+                check(reply.startswith("421 4.7.0"), reply)
+            closed = server.next_event("session_closed")
+            check(closed["id"] == 2, closed)
+            check(closed["transcript_lines"] >= 1, closed)
+    finally:
+        server.stop()
+
+
+def case_dkim(binary):
+    """--dkim-key: RFC 8463's example, sent as it is, verifies twice."""
+    data_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "..", "data", "dkim")
+    keys = []
+    with open(os.path.join(data_dir, "rfc8463_keys.txt")) as lines:
+        for line in lines:
+            name, _, record = line.strip().partition(": ")
+            if name:
+                keys += ["--dkim-key", name + "=" + record]
+    with open(os.path.join(data_dir, "rfc8463.eml"), "rb") as eml:
+        signed = eml.read()
+    server = Server(binary, "--events", "--tls", "none", *keys)
+    try:
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=TIMEOUT) as smtp:
+            smtp.sendmail("joe@football.example.com",
+                          ["suzie@shopping.example.net"], signed)
+            received = server.next_event("message_received")
+        statuses = [(r["status"], r["algorithm"], r["domain"])
+                    for r in received["dkim"]]
+        check(statuses == [("pass", "ed25519-sha256", "football.example.com"),
+                           ("pass", "rsa-sha256", "football.example.com")],
+              received["dkim"])
+    finally:
+        server.stop()
+
+
+CASES = {
+    "dkim": case_dkim,
+    "events": case_events,
+    "fault": case_fault,
+    "auth-file": case_auth_file,
+    "bad-fault": case_bad_fault,
+    "strict-line-endings": case_strict_line_endings,
+    "max-connections": case_max_connections,
+}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
+        print("usage: server_events.py SERVER {%s}" % "|".join(CASES))
+        return 2
+    binary, case = sys.argv[1], sys.argv[2]
+    try:
+        CASES[case](binary)
+    except (Failure, AssertionError, OSError, smtplib.SMTPException,
+            ValueError, subprocess.SubprocessError) as failure:
+        print("FAIL %s: %s: %r" % (case, type(failure).__name__, failure))
+        return 1
+    print("PASS %s" % case)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
