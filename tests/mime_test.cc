@@ -10,6 +10,7 @@
 
 #include "fixture/message_record.h"
 #include "smtpfixture/message.h"
+#include "tests/support/crlf.h"
 
 namespace smtpfixture::detail {
 namespace {
@@ -19,15 +20,7 @@ using ::testing::IsEmpty;
 using ::testing::Optional;
 using ::testing::SizeIs;
 
-// Tests are written with "\n"; mail travels with CRLF.
-std::string Crlf(std::string_view lf_text) {
-  std::string out;
-  for (char c : lf_text) {
-    if (c == '\n') out.push_back('\r');
-    out.push_back(c);
-  }
-  return out;
-}
+using ::smtpfixture::testing::Crlf;
 
 std::vector<std::string> Codes(const ParsedMessage& parsed) {
   std::vector<std::string> codes;

@@ -521,6 +521,48 @@ class AttachmentPartsMatcher {
   bool has_content_;
 };
 
+// HasLink(m): some link of ReceivedMessage::Links() matches. A block of its
+// own: the list, and the matcher that words it "has a link that ...".
+struct LinkList {
+  using Element = std::string;
+  using Value = std::string;
+  std::vector<std::string> Get(const ReceivedMessage& message) const {
+    return message.Links();
+  }
+  static const std::string& Project(const std::string& e) { return e; }
+  std::string Describe() const { return "link that "; }
+  std::string Singular() const { return "link"; }
+  std::string Missing() const { return "which has no links"; }
+  std::string Show(const std::string& e) const { return detail::Show(e); }
+  std::string ShowAll(const std::vector<std::string>& all) const {
+    return "whose links are " + ShowList(all);
+  }
+};
+
+class HasLinkMatcher {
+ public:
+  using is_gtest_matcher = void;
+  explicit HasLinkMatcher(::testing::Matcher<const std::string&> inner)
+      : any_(LinkList{}, inner), inner_(std::move(inner)) {}
+
+  bool MatchAndExplain(const ReceivedMessage& message,
+                       ::testing::MatchResultListener* listener) const {
+    return any_.MatchAndExplain(message, listener);
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "has a link that ";
+    inner_.DescribeTo(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "has no link that ";
+    inner_.DescribeTo(os);
+  }
+
+ private:
+  AnyElementMatcher<LinkList> any_;
+  ::testing::Matcher<const std::string&> inner_;
+};
+
 // HasHeader(name): the header is present.
 class HasHeaderNamedMatcher {
  public:
@@ -710,6 +752,15 @@ detail::AnyElementMatcher<detail::AttachmentList> HasAttachmentWhere(
     const M& attachment_m) {
   return {detail::AttachmentList{"that ", false},
           ::testing::SafeMatcherCast<const Attachment&>(attachment_m)};
+}
+
+// Some link of ReceivedMessage::Links() (the HTML body's hrefs, then the
+// text body's URLs) matches:
+// HasLink(StartsWith("https://example.com/reset?token=")).
+template <typename M>
+detail::HasLinkMatcher HasLink(const M& m) {
+  return detail::HasLinkMatcher(
+      ::testing::SafeMatcherCast<const std::string&>(m));
 }
 
 // ---------------------------------------------------------------------------

@@ -105,6 +105,11 @@ class ReceivedMessage {
   std::optional<std::string> TextBody() const;  // first text/plain, UTF-8
   std::optional<std::string> HtmlBody() const;  // first text/html, UTF-8
   std::vector<Attachment> Attachments() const;  // decoded bytes
+  // The href values of the <a> and <area> elements of HtmlBody() (character
+  // references decoded, whitespace trimmed), then every http://, https:// and
+  // mailto: URL in TextBody() (a URL ends at whitespace, "<", ">" or "\"";
+  // trailing ".,;:!?)" are dropped); in order of appearance, duplicates kept.
+  std::vector<std::string> Links() const;
   // Where the message itself broke a rule of RFC 5322 / MIME ("no-from",
   // "bad-base64", "missing-final-boundary", ...): the reader still gives its
   // best reading.
