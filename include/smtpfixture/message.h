@@ -111,8 +111,11 @@ class ReceivedMessage {
   // trailing ".,;:!?)" are dropped); in order of appearance, duplicates kept.
   std::vector<std::string> Links() const;
   // Where the message itself broke a rule of RFC 5322 / MIME ("no-from",
-  // "bad-base64", "missing-final-boundary", ...): the reader still gives its
-  // best reading.
+  // "bad-base64", "missing-final-boundary", ...) or of the header lint
+  // ("no-message-id", "bad-date", "bad-address-header", "bcc-header", ...;
+  // README's "Is my mailer RFC-clean?" lists them all): the reader still
+  // gives its best reading. "8bit-header" is left out when the envelope
+  // carried SMTPUTF8, which makes UTF-8 headers legal (RFC 6532).
   std::vector<Violation> MimeViolations() const;
 
  private:
