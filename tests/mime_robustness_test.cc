@@ -119,7 +119,9 @@ TEST(MimeRobustnessTest, TenThousandLevelsWithTheSameBoundary) {
 
 TEST(MimeRobustnessTest, ManyTinyParts) {
   std::string message =
-      "From: a@example.com\r\nDate: x\r\nContent-Type: multipart/mixed; "
+      "From: a@example.com\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+      "Message-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; "
       "boundary=b\r\n\r\n";
   for (int i = 0; i < 20000; ++i) {
     message += "--b\r\nContent-Type: image/gif\r\n\r\nx\r\n";
@@ -229,7 +231,9 @@ TEST(MimeRobustnessTest, LargeMessageWithFiveAttachments) {
     }
   }
   std::string message =
-      "From: a@example.com\r\nDate: x\r\nContent-Type: multipart/mixed; "
+      "From: a@example.com\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+      "Message-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; "
       "boundary=\"----=_Part_0\"\r\n\r\n------=_Part_0\r\n\r\nbody\r\n";
   for (int i = 0; i < 5; ++i) {
     message +=

@@ -251,7 +251,52 @@ SendResult Failure(std::string error) {
   return result;
 }
 
+// Text into HTML: the five characters with a meaning there.
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+Mail PasswordResetMail(const std::string& from, const std::string& to,
+                       const std::string& reset_url) {
+  Mail mail;
+  mail.from = from;
+  mail.to = {to};
+  mail.subject = "Reset your password";
+  mail.text = "Someone asked to reset your password. If it was you, open\n" +
+              reset_url + "\nOtherwise, ignore this mail.\n";
+  mail.html =
+      "<html><body><p>Someone asked to reset your password.</p>\n"
+      "<p><a href=\"" +
+      HtmlEscape(reset_url) +
+      "\" style=\"background:#1a73e8;color:#fff;padding:12px 24px\">"
+      "Reset your password</a></p>\n"
+      "<p>Otherwise, ignore this mail.</p></body></html>\n";
+  return mail;
+}
 
 Mailer::Mailer(MailerConfig config) : config_(std::move(config)) {}
 

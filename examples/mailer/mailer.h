@@ -56,6 +56,12 @@ struct SendResult {
   std::string error;  // empty when ok
 };
 
+// A password-reset mail to `to` with `reset_url` in a text part and as the
+// button of an HTML part: what a sign-in service sends, and what its test
+// follows with HasLink.
+Mail PasswordResetMail(const std::string& from, const std::string& to,
+                       const std::string& reset_url);
+
 class Mailer {
  public:
   explicit Mailer(MailerConfig config);

@@ -23,6 +23,7 @@ using ::example::Mail;
 using ::example::MailAttachment;
 using ::example::Mailer;
 using ::example::MailerConfig;
+using ::example::PasswordResetMail;
 using ::example::SendResult;
 using ::example::SendWithRetry;
 using ::testing::AllOf;
@@ -126,6 +127,58 @@ TEST_F(MailerTest, SendsHtmlAlternativeAndAttachment) {
                         HasAttachment("report.pdf", pdf),
                         HasAttachmentWhere(Field(&Attachment::content_type,
                                                  "application/pdf")))));
+}
+
+// The password-reset test in one line: follow the link the mail carries,
+// whatever quoted-printable did to it on the way (HasLink reads the HTML
+// part's hrefs, entities decoded, then the text part's URLs).
+TEST_F(MailerTest, PasswordResetMailCarriesTheLink) {
+  const std::string url =
+      "https://example.com/reset?token=" + std::string(64, 'f') +
+      "&user=bob%40example.com";
+  ASSERT_TRUE(Mailer(Config())
+                  .Send(PasswordResetMail("no-reply@example.com",
+                                          "bob@example.com", url))
+                  .ok);
+
+  ASSERT_TRUE(AwaitMessages(server(), 1));
+  const std::vector<ReceivedMessage> messages = server().Messages();
+  ASSERT_THAT(messages, SizeIs(1));
+  const ReceivedMessage& m = messages[0];
+  EXPECT_THAT(m, HasLink(StartsWith("https://example.com/reset?token=")));
+  // The same link in both parts, whole.
+  EXPECT_THAT(m.Links(), ElementsAre(url, url));
+}
+
+// Is my mailer RFC-clean? One line per message: no protocol violation (bare
+// LF, 8-bit data without 8BITMIME, ...) and no message-level one (missing
+// Message-ID, bad Date, malformed address header, ...). Every shape the
+// mailer builds with libcurl's MIME API is checked.
+TEST_F(MailerTest, WritesRfcCleanMessages) {
+  Mail plain = SimpleMail();
+  Mail rich = SimpleMail();
+  rich.subject = "Grüße aus Köln – Bericht für das dritte Quartal 2024";
+  rich.to = {"bob@example.com", "carol@example.com"};
+  rich.cc = {"dave@example.com"};
+  rich.bcc = {"erin@example.com"};
+  rich.text = "Zahlen sind gestiegen. ✓\n" + std::string(200, 'x');
+  rich.html = "<p>Zahlen sind <b>gestiegen</b>. ✓</p>";
+  rich.attachments = {MailAttachment{"bericht.pdf", "application/pdf",
+                                     std::string(5000, '\xFF')},
+                      MailAttachment{"notes.txt", "", "plain notes"}};
+  const Mail reset =
+      PasswordResetMail("no-reply@example.com", "bob@example.com",
+                        "https://example.com/reset?token=abc");
+  for (const Mail& mail : {plain, rich, reset}) {
+    const SendResult result = Mailer(Config()).Send(mail);
+    ASSERT_TRUE(result.ok) << result.error;
+  }
+
+  ASSERT_TRUE(AwaitMessages(server(), 3));
+  for (const ReceivedMessage& m : server().Messages()) {
+    EXPECT_THAT(m, HasNoViolations());
+  }
+  EXPECT_THAT(server().Sessions(), Each(HasNoViolations()));
 }
 
 TEST_F(MailerTest, BccIsOnlyInTheEnvelope) {

@@ -187,6 +187,15 @@ auto HasAttachmentWhere(const M& attachment_m) {
                                        attachment_m);
 }
 
+// Some link of ReceivedMessage::Links() (the HTML body's hrefs, then the
+// text body's URLs) matches:
+// HasLink(StartsWith("https://example.com/reset?token=")).
+template <typename M>
+detail::HasLinkMatcher HasLink(const M& m) {
+  return detail::HasLinkMatcher(
+      ::testing::SafeMatcherCast<const std::string&>(m));
+}
+
 // Some DKIM-Signature verifies (ReceivedMessage::Dkim(), with the server's
 // ServerOptions::dkim_keys); the explanation lists every result and why.
 inline detail::HasValidDkimSignatureMatcher HasValidDkimSignature() {

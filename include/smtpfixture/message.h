@@ -128,9 +128,17 @@ class ReceivedMessage {
   std::optional<std::string> TextBody() const;  // first text/plain, UTF-8
   std::optional<std::string> HtmlBody() const;  // first text/html, UTF-8
   std::vector<Attachment> Attachments() const;  // decoded bytes
+  // The href values of the <a> and <area> elements of HtmlBody() (character
+  // references decoded, whitespace trimmed), then every http://, https:// and
+  // mailto: URL in TextBody() (a URL ends at whitespace, "<", ">" or "\"";
+  // trailing ".,;:!?)" are dropped); in order of appearance, duplicates kept.
+  std::vector<std::string> Links() const;
   // Where the message itself broke a rule of RFC 5322 / MIME ("no-from",
-  // "bad-base64", "missing-final-boundary", ...): the reader still gives its
-  // best reading.
+  // "bad-base64", "missing-final-boundary", ...) or of the header lint
+  // ("no-message-id", "bad-date", "bad-address-header", "bcc-header", ...;
+  // README's "Is my mailer RFC-clean?" lists them all): the reader still
+  // gives its best reading. "8bit-header" is left out when the envelope
+  // carried SMTPUTF8, which makes UTF-8 headers legal (RFC 6532).
   std::vector<Violation> MimeViolations() const;
   // One result per DKIM-Signature header, in header order (RFC 6376 with
   // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys, up to

@@ -250,6 +250,15 @@ ProcessResult ClientTest::PythonSend(const std::vector<std::string>& args,
   return RunProcess(argv, message);
 }
 
+ProcessResult ClientTest::PythonMailers(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {
+      Python(),        "-I",   ClientScript("real_mailers.py"),
+      "--port",        Port(), "--timeout",
+      TimeoutSeconds()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv);
+}
+
 ProcessResult ClientTest::PythonRaw(const std::string& mode,
                                     const std::vector<std::string>& args,
                                     const std::string& input) {

@@ -94,6 +94,9 @@ class ClientTest : public SmtpServerTest {
   ProcessResult PythonRaw(const std::string& mode,
                           const std::vector<std::string>& args = {},
                           const std::string& input = "");
+  // python3 real_mailers.py --port P <args>: messages as real mailers write
+  // them (Python's email package, nodemailer's shapes, a corpus directory).
+  ProcessResult PythonMailers(const std::vector<std::string>& args);
   // curl -v --silent --show-error, resolving localhost to the server's
   // address; the URL and everything else come from `args`.
   ProcessResult Curl(const std::vector<std::string>& args,

@@ -298,7 +298,9 @@ def main():
                 raw += b"\r\n"  # smtplib adds it; the server records it
             parsed = email.message_from_bytes(raw, policy=email.policy.default)
             utf8 = has_8bit_header(parsed)
-            expected = corpus.expectations(raw, ("8bit-header",) if utf8 else ())
+            # UTF-8 in a header is legal under SMTPUTF8, which such a message
+            # is sent with, so ReceivedMessage reports no 8bit-header.
+            expected = corpus.expectations(raw, ())
             with open(os.path.join(args.out, "%d.eml" % index), "wb") as f:
                 f.write(raw)
             with open(os.path.join(args.out, "%d.expected" % index), "w",

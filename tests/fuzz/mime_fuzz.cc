@@ -1,6 +1,7 @@
 // libFuzzer target for the MIME reader: any bytes as a message, a header
-// value and an address list. The reader must never crash, hang or throw, and
-// what it returns must be consistent: every attachment's content type is
+// value, an address list, HTML and text for the link extractor, a date and
+// an address header for the lint. The reader must never crash, hang or throw,
+// and what it returns must be consistent: every attachment's content type is
 // lower-case "type/subtype" without parameters, and every violation has a
 // code.
 #include <cstddef>
@@ -9,6 +10,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fixture/mime/links.h"
+#include "fixture/mime/lint.h"
 #include "fixture/mime/mime.h"
 
 namespace {
@@ -37,5 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
   (void)smtpfixture::detail::DecodeHeaderValue(input);
   (void)smtpfixture::detail::ParseAddressList(input);
+  (void)smtpfixture::detail::HtmlLinks(input);
+  (void)smtpfixture::detail::TextLinks(input);
+  (void)smtpfixture::detail::IsRfc5322DateTime(input);
+  (void)smtpfixture::detail::IsValidAddressHeader(
+      input, smtpfixture::detail::AddressRule::kOriginatorList);
   return 0;
 }

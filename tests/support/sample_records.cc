@@ -14,6 +14,7 @@ const char kSimpleData[] =
     "Subject: Hi\r\n"
     "X-Tag: one\r\n"
     "X-Tag: two\r\n"
+    "Message-ID: <1@example.com>\r\n"
     "\r\n"
     "Body\r\n";
 
@@ -25,6 +26,7 @@ const char kMultipartData[] =
     "From: ann@example.com\r\n"
     "To: bob@example.com\r\n"
     "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
+    "Message-ID: <2@example.com>\r\n"
     "MIME-Version: 1.0\r\n"
     "Content-Type: multipart/mixed; boundary=\"outer\"\r\n"
     "\r\n"

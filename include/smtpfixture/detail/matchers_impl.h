@@ -336,6 +336,43 @@ struct TranscriptList : ListBase {
   }
 };
 
+struct LinkList : ListBase {
+  using Element = std::string;
+  using Value = std::string;
+  LinkList()
+      : ListBase{
+            {"link that ", "link", "which has no links", "whose links are "}} {}
+  std::vector<std::string> Get(const ReceivedMessage& message) const {
+    return message.Links();
+  }
+  static const std::string& Project(const std::string& e) { return e; }
+};
+
+// HasLink(m): an AnyElementMatcher over Links() that says "has a link".
+class HasLinkMatcher {
+ public:
+  using is_gtest_matcher = void;
+  explicit HasLinkMatcher(::testing::Matcher<const std::string&> inner)
+      : any_(LinkList(), inner), inner_(std::move(inner)) {}
+
+  bool MatchAndExplain(const ReceivedMessage& message,
+                       ::testing::MatchResultListener* listener) const {
+    return any_.MatchAndExplain(message, listener);
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "has a link that ";
+    inner_.DescribeTo(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "has no link that ";
+    inner_.DescribeTo(os);
+  }
+
+ private:
+  AnyElementMatcher<LinkList> any_;
+  ::testing::Matcher<const std::string&> inner_;
+};
+
 template <typename List, typename M>
 AnyElementMatcher<List> MakeAnyElementMatcher(List list, const M& m) {
   return {std::move(list),

@@ -748,6 +748,7 @@ def main():
     msg["To"] = "\u0417\u043e\u044f <zoya@example.com>"
     msg["Subject"] = "SMTPUTF8 \u00fcberall"
     msg["Date"] = DATE
+    msg["Message-ID"] = "<corpus-smtputf8@example.com>"
     msg.set_content("UTF-8 everywhere \u2713\n", cte="8bit")
     written.append(("py_smtputf8", msg.as_bytes(), ("8bit-header",)))
 
