@@ -20,24 +20,31 @@ using ::smtpfixture::testing::RawClient;
 using ::testing::Optional;
 using ::testing::StartsWith;
 
-ServerOptions PlainWithAuth() {
-  ServerOptions options;
-  options.tls = TlsPolicy::kNone;
-  options.auth.credentials = {{"alice", "secret"}};
-  options.auth.allow_plaintext = true;
-  return options;
-}
+class MemoryBoundsTest : public SmtpServerTest {
+ protected:
+  ServerOptions Options() const override {
+    ServerOptions options;
+    options.tls = TlsPolicy::kNone;
+    options.auth.credentials = {{"alice", "secret"}};
+    options.auth.allow_plaintext = true;
+    return options;
+  }
+
+  // Connected, greeted and past EHLO.
+  void Start(RawClient& client) {
+    ASSERT_TRUE(client.Connect(server().Port()));
+    ASSERT_EQ(client.ReadCode(), 220);
+    ASSERT_THAT(client.Command("EHLO bounds"), Optional(StartsWith("250")));
+  }
+};
 
 // RFC 4954 4: an AUTH command with its initial response may reach 12288
 // octets with the CRLF; a longer one is read to its end, never buffered past
 // the limit, and refused.
-TEST(MemoryBoundsTest, AnAuthLineOver12288OctetsIsRefusedAndServiceGoesOn) {
-  Server server(PlainWithAuth());
-  server.Start();
+TEST_F(MemoryBoundsTest, AnAuthLineOver12288OctetsIsRefusedAndServiceGoesOn) {
   RawClient client;
-  ASSERT_TRUE(client.Connect(server.Port()));
-  ASSERT_EQ(client.ReadCode(), 220);
-  ASSERT_EQ(client.Command("EHLO bounds")->substr(0, 3), "250");
+  Start(client);
+  if (HasFatalFailure()) return;
   // 12288 octets with the CRLF: within the limit, so a SASL answer (501:
   // not base64), not "line too long".
   const std::string at_limit = "AUTH PLAIN " + std::string(12288 - 13, '!');
@@ -48,13 +55,10 @@ TEST(MemoryBoundsTest, AnAuthLineOver12288OctetsIsRefusedAndServiceGoesOn) {
 }
 
 // A SASL response line (after 334) has the same 12288-octet bound.
-TEST(MemoryBoundsTest, ASaslLineOver12288OctetsEndsTheExchange) {
-  Server server(PlainWithAuth());
-  server.Start();
+TEST_F(MemoryBoundsTest, ASaslLineOver12288OctetsEndsTheExchange) {
   RawClient client;
-  ASSERT_TRUE(client.Connect(server.Port()));
-  ASSERT_EQ(client.ReadCode(), 220);
-  ASSERT_EQ(client.Command("EHLO bounds")->substr(0, 3), "250");
+  Start(client);
+  if (HasFatalFailure()) return;
   ASSERT_THAT(client.Command("AUTH LOGIN"), Optional(StartsWith("334")));
   EXPECT_THAT(client.Command(std::string(64 * 1024, 'A')),
               Optional(StartsWith("500 5.5.6")));
@@ -65,13 +69,9 @@ TEST(MemoryBoundsTest, ASaslLineOver12288OctetsEndsTheExchange) {
 // replies is queued the server stops reading it, so what the client can get
 // accepted is bounded by that and the kernel's socket buffers. Without the
 // bound the server would read (and queue replies to) all 64 MiB.
-TEST(MemoryBoundsTest, AClientThatNeverReadsIsNotReadPastTheOutputBound) {
-  ServerOptions options;
-  options.tls = TlsPolicy::kNone;
-  Server server(options);
-  server.Start();
+TEST_F(MemoryBoundsTest, AClientThatNeverReadsIsNotReadPastTheOutputBound) {
   RawClient client;
-  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_TRUE(client.Connect(server().Port()));
   std::string noops;
   for (int i = 0; i < 10000; ++i) noops += "NOOP\r\n";  // 60 KB a round
   constexpr std::size_t kOffered = 64 * 1024 * 1024;
@@ -89,7 +89,6 @@ TEST(MemoryBoundsTest, AClientThatNeverReadsIsNotReadPastTheOutputBound) {
   // rest is what loopback socket buffers hold (a few MiB each way).
   EXPECT_LT(accepted, 32u * 1024 * 1024) << accepted << " octets accepted";
   RecordProperty("accepted_octets", static_cast<int>(accepted));
-  server.Stop();
 }
 
 }  // namespace
