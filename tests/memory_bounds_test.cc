@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
@@ -18,6 +19,7 @@ namespace {
 
 using ::smtpfixture::testing::RawClient;
 using ::testing::Optional;
+using ::testing::SizeIs;
 using ::testing::StartsWith;
 
 class MemoryBoundsTest : public SmtpServerTest {
@@ -89,6 +91,26 @@ TEST_F(MemoryBoundsTest, AClientThatNeverReadsIsNotReadPastTheOutputBound) {
   // rest is what loopback socket buffers hold (a few MiB each way).
   EXPECT_LT(accepted, 32u * 1024 * 1024) << accepted << " octets accepted";
   RecordProperty("accepted_octets", static_cast<int>(accepted));
+}
+
+// A client retrying AUTH forever: 1000 attempts are recorded, no more. Each
+// failure is followed by a NOOP so that no error count ends the session
+// first.
+TEST_F(MemoryBoundsTest, AuthAttemptsRecordedPerSessionAreBounded) {
+  RawClient client;
+  Start(client);
+  if (HasFatalFailure()) return;
+  for (int i = 0; i < 1001; ++i) {
+    // "\0alice\0wrong"
+    ASSERT_THAT(client.Command("AUTH PLAIN AGFsaWNlAHdyb25n"),
+                Optional(StartsWith("535")));
+    ASSERT_THAT(client.Command("NOOP"), Optional(StartsWith("250")));
+  }
+  client.Command("QUIT");
+  ASSERT_TRUE(server().WaitForSessionsClosed(1));
+  const std::vector<Session> sessions = server().Sessions();
+  ASSERT_THAT(sessions, SizeIs(1));
+  EXPECT_THAT(sessions[0].auth_attempts, SizeIs(1000));
 }
 
 }  // namespace
