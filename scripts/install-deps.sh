@@ -1,19 +1,55 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, everything needed to build smtpfixture and
-# run its whole test suite with the real clients (curl, libcurl, python3,
-# swaks, openssl), dkimpy (python3-dkim, python3-nacl: the DKIM oracle) and the
+# run its whole test suite: the real clients with the capabilities the tests
+# use (tests/support/capabilities.txt), dkimpy for the DKIM oracle, the
+# fuzzers' compiler, and the
 # benchmarks' reference server (Postfix's smtp-sink).
 # Quiet and idempotent: packages already present are not fetched again.
+#
+#   install-deps.sh          install what is missing
+#   install-deps.sh --list   print the packages, one a line (CI's preflight)
+#
+# Packages are installed with --no-install-recommends, so everything a test
+# needs is named here, recommended or not.
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev libuv1-dev
-  libcurl4-openssl-dev curl openssl python3 swaks
-  python3-dkim python3-nacl
-  postfix clang-format
+  # Build.
+  build-essential
+  cmake
+  ninja-build
+  pkg-config
+  libgtest-dev
+  libgmock-dev
+  libbenchmark-dev
+  libssl-dev
+  libuv1-dev
+  libcurl4-openssl-dev
+  clang-format
+  # Fuzzers: clang with libFuzzer and the sanitizer runtimes.
+  clang-14
+  libclang-rt-14-dev
+  # End-to-end clients. curl is built with OpenSSL (smtps); python3 brings
+  # ssl and smtplib.
+  curl
+  openssl
+  python3
+  # swaks, with Perl's Net::SSLeay for TLS (only recommended by swaks);
+  # MIME::Base64 and Digest::MD5 for AUTH PLAIN/LOGIN/CRAM-MD5 come with perl.
+  swaks
+  libnet-ssleay-perl
+  perl
+  # The DKIM oracle: dkimpy signs, with PyNaCl for ed25519.
+  python3-dkim
+  python3-nacl
+  # Benchmarks: Postfix's smtp-sink as the reference server.
+  postfix
 )
+
+if [ "${1:-}" = "--list" ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -29,6 +29,7 @@ using ::testing::HasSubstr;
 using ::testing::PrintToString;
 
 constexpr std::chrono::seconds kFiveSeconds{5};
+using ::testing::StartsWith;
 
 void SendOne(std::uint16_t port, const std::string& subject) {
   RawClient client;
@@ -58,11 +59,13 @@ TEST_F(FixtureTest, ServerIsRunningInTheTestBody) {
 
 TEST_F(FixtureTest, AwaitMessagesSucceedsOnceTheyArrive) {
   SendOne(server().Port(), "one");
+  if (HasFatalFailure()) return;
   EXPECT_TRUE(AwaitMessages(server(), 1));
 }
 
 TEST_F(FixtureTest, AwaitMessagesFailureSaysWhatArrived) {
   SendOne(server().Port(), "the only one");
+  if (HasFatalFailure()) return;
   const ::testing::AssertionResult result =
       AwaitMessages(server(), 2, std::chrono::milliseconds(50));
   ASSERT_FALSE(result);
@@ -225,37 +228,89 @@ TEST(ScaledTimeoutTest, MultipliesByTheEnvironment) {
   }
 }
 
-// Run only by FailedTestLeavesTranscriptsAndEmlFiles, in a child process.
+// Run only by FailedTestLeavesTranscriptsAndPrivateEmlFiles, in a child
+// process.
 TEST_F(FixtureTest, DISABLED_FailsOnPurpose) {
   SendOne(server().Port(), "left behind");
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(AwaitMessages(server(), 1));
   ADD_FAILURE() << "failing on purpose";
 }
 
-TEST(FixtureFailureTest, FailedTestLeavesTranscriptsAndEmlFiles) {
-  char dir_template[] = "/tmp/smtpfixture-outputs-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::filesystem::path outputs = dir_template;
-  setenv("TEST_UNDECLARED_OUTPUTS_DIR", outputs.c_str(), 1);
-  const ::smtpfixture::testing::ProcessResult run =
-      RunProcess({"/proc/self/exe", "--gtest_also_run_disabled_tests",
-                  "--gtest_filter=FixtureTest.DISABLED_FailsOnPurpose"});
-  unsetenv("TEST_UNDECLARED_OUTPUTS_DIR");
-  EXPECT_EQ(run.exit_code, 1) << run.Describe();
-  EXPECT_THAT(run.out, HasSubstr("EHLO fixture-test")) << run.Describe();
-  EXPECT_THAT(run.out, HasSubstr("250 2.0.0 Ok: queued as 1"));
+// The permission bits of `path` itself (a link is not followed), as the
+// octal number a failure message shows.
+unsigned Mode(const std::filesystem::path& path) {
+  return static_cast<unsigned>(
+      std::filesystem::symlink_status(path).permissions() &
+      std::filesystem::perms::mask);
+}
+
+// Runs DISABLED_FailsOnPurpose in a child process with `variable` set to
+// `base` and returns every .eml file found under `base` (links not followed).
+std::vector<std::filesystem::path> RunFailingTest(
+    const char* variable, const std::filesystem::path& base,
+    ::smtpfixture::testing::ProcessResult* run) {
+  const char* saved_test_tmpdir = getenv("TEST_TMPDIR");
+  const std::string saved = saved_test_tmpdir ? saved_test_tmpdir : "";
+  // TEST_TMPDIR would win over TMPDIR in ::testing::TempDir().
+  unsetenv("TEST_TMPDIR");
+  setenv(variable, base.c_str(), 1);
+  *run = RunProcess({"/proc/self/exe", "--gtest_also_run_disabled_tests",
+                     "--gtest_filter=FixtureTest.DISABLED_FailsOnPurpose"});
+  unsetenv(variable);
+  if (saved_test_tmpdir != nullptr) setenv("TEST_TMPDIR", saved.c_str(), 1);
   std::vector<std::filesystem::path> emls;
   for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(outputs)) {
+       std::filesystem::recursive_directory_iterator(base)) {
     if (entry.path().extension() == ".eml") emls.push_back(entry.path());
   }
-  ASSERT_EQ(emls.size(), 1u) << run.Describe();
-  EXPECT_THAT(run.out, HasSubstr(emls[0].string()));
-  std::ifstream file(emls[0], std::ios::binary);
-  std::stringstream content;
-  content << file.rdbuf();
-  EXPECT_EQ(content.str(), "Subject: left behind\r\n\r\nbody\r\n");
-  std::filesystem::remove_all(outputs);
+  return emls;
+}
+
+// The dump holds whatever the mailer sent (reset links, tokens), so it goes
+// to a fresh private directory, whether the runner names an output directory
+// or TMPDIR is used: a directory or a symbolic link planted beforehand under
+// a predictable name is neither used nor followed, the directory is 0700
+// and each file 0600.
+TEST(FixtureFailureTest, FailedTestLeavesTranscriptsAndPrivateEmlFiles) {
+  namespace fs = std::filesystem;
+  for (const char* variable : {"TEST_UNDECLARED_OUTPUTS_DIR", "TMPDIR"}) {
+    SCOPED_TRACE(variable);
+    char dir_template[] = "/tmp/smtpfixture-outputs-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    const fs::path base = dir_template;
+    // What another user of a shared /tmp could plant: the names a dump
+    // would use, as a world-writable directory and as a link to theirs.
+    const fs::path decoy = base / "decoy";
+    const fs::path planted = base / "FixtureTest.DISABLED_FailsOnPurpose";
+    fs::create_directory(decoy);
+    fs::create_directory(planted);
+    fs::permissions(decoy, fs::perms::all);
+    fs::permissions(planted, fs::perms::all);
+    fs::create_directory_symlink(
+        decoy, base / "smtpfixture-FixtureTest.DISABLED_FailsOnPurpose");
+
+    ::smtpfixture::testing::ProcessResult run;
+    const std::vector<fs::path> emls = RunFailingTest(variable, base, &run);
+    EXPECT_EQ(run.exit_code, 1) << run.Describe();
+    EXPECT_THAT(run.out, HasSubstr("EHLO fixture-test")) << run.Describe();
+    EXPECT_THAT(run.out, HasSubstr("250 2.0.0 Ok: queued as 1"));
+    EXPECT_TRUE(fs::is_empty(decoy));
+    EXPECT_TRUE(fs::is_empty(planted));
+    ASSERT_EQ(emls.size(), 1u) << run.Describe();
+    EXPECT_THAT(run.out, HasSubstr(emls[0].string()));
+    const fs::path directory = emls[0].parent_path();
+    EXPECT_EQ(directory.parent_path(), base);
+    EXPECT_THAT(directory.filename().string(),
+                StartsWith("smtpfixture-FixtureTest.DISABLED_FailsOnPurpose-"));
+    EXPECT_EQ(Mode(directory), 0700u);
+    EXPECT_EQ(Mode(emls[0]), 0600u);
+    std::ifstream file(emls[0], std::ios::binary);
+    std::stringstream content;
+    content << file.rdbuf();
+    EXPECT_EQ(content.str(), "Subject: left behind\r\n\r\nbody\r\n");
+    fs::remove_all(base);
+  }
 }
 
 }  // namespace

@@ -192,6 +192,7 @@ TEST(ServerTest, AMessageIsVisibleAsSoonAsItsReplyArrives) {
   for (int i = 0; i < 20; ++i) {
     SendMessage(client, "a@example.com", "b@example.com",
                 "Subject: " + std::to_string(i) + "\r\n\r\nbody");
+    if (HasFatalFailure()) return;
     // No wait, no sleep: the guarantee is that the 250 follows the commit.
     ASSERT_THAT(server.Messages(), SizeIs(i + 1));
   }
@@ -302,6 +303,7 @@ TEST(ServerTest, ClearForgetsMessagesAndClosedSessions) {
   done.ReadReply();
   done.Command("EHLO a");
   SendMessage(done, "a@x", "b@x", "x");
+  if (HasFatalFailure()) return;
   done.Command("QUIT");
   ASSERT_TRUE(
       server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
@@ -416,6 +418,7 @@ TEST(ServerTest, DataStaysReadableAfterStop) {
   client.ReadReply();
   client.Command("EHLO a");
   SendMessage(client, "a@x", "b@x", "kept");
+  if (HasFatalFailure()) return;
   server.Stop();
   ASSERT_THAT(server.Messages(), SizeIs(1));
   EXPECT_EQ(server.Messages()[0].data(), "kept\r\n");

@@ -535,6 +535,7 @@ TEST(TlsChannelTest, HandshakeAndDataWorkOneByteAtATime) {
   ASSERT_TRUE(server.handshake_complete()) << server.error();
 
   client.Write("EHLO client.example\r\n");
+  if (HasFatalFailure()) return;
   const std::string record = client.TakeOutput();
   for (std::size_t i = 0; i < record.size(); ++i) {
     ASSERT_EQ(server.Feed(record.substr(i, 1), plaintext), FeedResult::kOk);
@@ -557,6 +558,7 @@ TEST(TlsChannelTest, ApplicationDataInTheSameFeedAsTheLastFlight) {
   client.Give(server.TakeOutput());
   ASSERT_TRUE(client.Handshake()) << client.error();
   client.Write("EHLO together\r\n");
+  if (HasFatalFailure()) return;
   EXPECT_FALSE(server.handshake_complete());
   EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
   EXPECT_TRUE(server.handshake_complete());
@@ -577,6 +579,7 @@ TEST(TlsChannelTest, DataFlowsBothWaysAfterTheHandshake) {
     upload += "line " + std::to_string(i) + "\r\n";
   }
   client.Write(upload);
+  if (HasFatalFailure()) return;
   EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
   EXPECT_EQ(plaintext, upload);
 
@@ -610,6 +613,7 @@ TEST(TlsChannelTest, CloseNotifyFromTheClientIsDetected) {
   ASSERT_TRUE(server.handshake_complete()) << server.error();
 
   client.Write("QUIT\r\n");
+  if (HasFatalFailure()) return;
   ERR_clear_error();
   EXPECT_EQ(SSL_shutdown(client.ssl()), 0);  // sent, not yet answered
   EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kClosed);

@@ -96,7 +96,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST_P(BadCertificateTest, PythonRefuses) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({"--tls", "starttls"});
   EXPECT_EQ(result.exit_code, 1) << result.Describe();
   EXPECT_EQ(KeyValues(result.out).Get("error"), "SSLCertVerificationError")
@@ -105,7 +105,7 @@ TEST_P(BadCertificateTest, PythonRefuses) {
 }
 
 TEST_P(BadCertificateTest, CurlRefuses) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   const ProcessResult result = Curl(
       {server().Url(), "--ssl-reqd", "--cacert", CaFile(), "--mail-from",
        "a@example.com", "--mail-rcpt", "b@example.com", "--upload-file", "-"},

@@ -97,7 +97,7 @@ int EnvInt(const char* name, int fallback) {
 }
 
 TEST(MimeDifferentialTest, ReadsWhatPythonReads) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const int seed = EnvInt("SMTPFIXTURE_DIFFERENTIAL_SEED", 1);
   const int count = EnvInt("SMTPFIXTURE_DIFFERENTIAL_COUNT", 200);
 

@@ -81,7 +81,7 @@ class PlaintextTest : public ClientTest {
 };
 
 TEST_F(PlaintextTest, PythonSendsOneMessage) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result =
       PythonSend({"--to", "b@example.com", "--to", "c@example.com"}, kMessage);
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
@@ -98,7 +98,7 @@ TEST_F(PlaintextTest, PythonSendsOneMessage) {
 }
 
 TEST_F(PlaintextTest, CurlSendsOneMessage) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl");
   const ProcessResult result = Curl(
       {server().Url(), "--mail-from", "a@example.com", "--mail-rcpt",
        "b@example.com", "--mail-rcpt", "c@example.com", "--upload-file", "-"},
@@ -134,7 +134,7 @@ TEST_F(PlaintextTest, LibcurlSendsOneMessage) {
 }
 
 TEST_F(PlaintextTest, SwaksSendsOneMessage) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("swaks");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("swaks");
   const ProcessResult result =
       Swaks({"--from", "a@example.com", "--to", "b@example.com", "--ehlo",
              "swaks.example", "--h-Subject", "Hello from swaks", "--body",
@@ -151,7 +151,7 @@ TEST_F(PlaintextTest, SwaksSendsOneMessage) {
 }
 
 TEST_F(PlaintextTest, PythonSendsFiftyMessagesOverOneConnection) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({"--count", "50"});
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   EXPECT_EQ(KeyValues(result.out).Get("sent"), "50");
@@ -170,7 +170,7 @@ TEST_F(PlaintextTest, PythonSendsFiftyMessagesOverOneConnection) {
 }
 
 TEST_F(PlaintextTest, PythonOnEightConnectionsInParallel) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result =
       PythonSend({"--connections", "8", "--count", "3"});
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
@@ -211,7 +211,7 @@ TEST_F(PlaintextTest, LibcurlOnEightConnectionsInParallel) {
 }
 
 TEST_F(PlaintextTest, PythonPipelinesAWholeDialogueInOneWrite) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const std::string dialogue =
       "EHLO pipeliner.example\r\n"
       "MAIL FROM:<p@example.com> RET=HDRS ENVID=pipe-1\r\n"
@@ -255,7 +255,7 @@ TEST_F(PlaintextTest, PythonPipelinesAWholeDialogueInOneWrite) {
 }
 
 TEST_F(PlaintextTest, SwaksPipelines) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("swaks");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("swaks");
   const ProcessResult result =
       Swaks({"--pipeline", "--from", "a@example.com", "--to",
              "b@example.com,c@example.com", "--h-Subject", "pipelined",
@@ -278,7 +278,7 @@ TEST_F(PlaintextTest, SwaksPipelines) {
 }
 
 TEST_F(PlaintextTest, PythonDotStuffingRoundTrips) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({}, kDottedMessage);
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   ASSERT_TRUE(AwaitMessages(server(), 1));
@@ -289,7 +289,7 @@ TEST_F(PlaintextTest, PythonDotStuffingRoundTrips) {
 }
 
 TEST_F(PlaintextTest, CurlDotStuffingRoundTrips) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl");
   const ProcessResult result =
       Curl({server().Url(), "--mail-from", "a@example.com", "--mail-rcpt",
             "b@example.com", "--upload-file", "-"},
@@ -303,7 +303,7 @@ TEST_F(PlaintextTest, CurlDotStuffingRoundTrips) {
 }
 
 TEST_F(PlaintextTest, PythonSendsUtf8AddressesWithSmtpUtf8And8BitMime) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend(
       {"--from", kUtf8Sender, "--to", kUtf8Recipient, "--mail-option",
        "SMTPUTF8", "--mail-option", "BODY=8BITMIME"},
@@ -327,7 +327,7 @@ TEST_F(PlaintextTest, PythonSendsUtf8AddressesWithSmtpUtf8And8BitMime) {
 }
 
 TEST_F(PlaintextTest, CurlSendsUtf8AddressesWithSmtpUtf8) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl");
   const ProcessResult result =
       Curl({server().Url(), "--mail-from", kUtf8Sender, "--mail-rcpt",
             kUtf8Recipient, "--upload-file", "-"},
@@ -348,7 +348,7 @@ TEST_F(PlaintextTest, CurlSendsUtf8AddressesWithSmtpUtf8) {
 }
 
 TEST_F(PlaintextTest, PythonSendsDsnParameters) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result =
       PythonSend({"--mail-option", "RET=FULL", "--mail-option",
                   "ENVID=QQ314159", "--rcpt-option", "NOTIFY=SUCCESS,FAILURE",
@@ -389,7 +389,7 @@ class SizeLimitTest : public ClientTest {
 };
 
 TEST_F(SizeLimitTest, PythonDeclaresTheSizeAndGets552) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({}, BigMessage());
   EXPECT_EQ(result.exit_code, 1) << result.Describe();
   EXPECT_EQ(KeyValues(result.out).Get("code"), "552") << result.Describe();
@@ -400,7 +400,7 @@ TEST_F(SizeLimitTest, PythonDeclaresTheSizeAndGets552) {
 }
 
 TEST_F(SizeLimitTest, CurlStreamingFromStdinGets552AfterTheData) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl");
   // From stdin curl cannot know the size, so it sends no SIZE parameter and
   // the server refuses the message at its end.
   const ProcessResult result =

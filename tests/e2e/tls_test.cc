@@ -95,7 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST_P(StartTlsTest, Curl) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   std::vector<std::string> args = CurlArgs(server().Url(), CaFile());
   args.push_back("--ssl-reqd");
   const ProcessResult result = Curl(args, kMessage);
@@ -121,7 +121,7 @@ TEST_P(StartTlsTest, Libcurl) {
 }
 
 TEST_P(StartTlsTest, Python) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({"--tls", "starttls"}, kMessage);
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   EXPECT_EQ(KeyValues(result.out).Get("tls_version"), "TLSv1.3");
@@ -147,7 +147,7 @@ TEST_P(StartTlsTest, Python) {
 }
 
 TEST_P(StartTlsTest, Swaks) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("swaks");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("swaks-tls");
   const ProcessResult result =
       Swaks({"--tls", "--tls-verify", "--tls-ca-path", CaFile(), "--tls-sni",
              "localhost", "--from", "a@example.com", "--to", "b@example.com",
@@ -160,7 +160,7 @@ TEST_P(StartTlsTest, Swaks) {
 }
 
 TEST_P(StartTlsTest, OpenSslClient) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("openssl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("openssl");
   const ProcessResult result =
       OpenSslClient({"-starttls", "smtp", "-CAfile", CaFile(), "-servername",
                      "localhost", "-verify_return_error", "-crlf", "-quiet"},
@@ -181,7 +181,7 @@ TEST_P(StartTlsTest, OpenSslClient) {
 // CVE-2011-0411: a command sent in the same segment as STARTTLS must be
 // discarded, never answered (neither in plaintext nor after the handshake).
 TEST_P(StartTlsTest, CommandsPipelinedAfterStartTlsAreDiscarded) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonRaw("starttls-injection");
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   const KeyValues output(result.out);
@@ -219,7 +219,7 @@ TEST_P(StartTlsTest, CommandsPipelinedAfterStartTlsAreDiscarded) {
 
 // A client that closes after its ClientHello leaves a failed handshake.
 TEST_P(StartTlsTest, ClientClosingMidHandshakeIsRecorded) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonRaw("abort-handshake", {"--starttls"});
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   ASSERT_TRUE(server().WaitForSessionsClosed(1));
@@ -244,7 +244,7 @@ class ImplicitTlsTest : public ClientTest {
 };
 
 TEST_F(ImplicitTlsTest, Curl) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   ASSERT_THAT(server().Url(), StartsWith("smtps://"));
   const ProcessResult result =
       Curl(CurlArgs(server().Url(), CaFile()), kMessage);
@@ -267,7 +267,7 @@ TEST_F(ImplicitTlsTest, Libcurl) {
 }
 
 TEST_F(ImplicitTlsTest, Python) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({"--tls", "implicit"}, kMessage);
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   ASSERT_TRUE(AwaitMessages(server(), 1));
@@ -277,7 +277,7 @@ TEST_F(ImplicitTlsTest, Python) {
 }
 
 TEST_F(ImplicitTlsTest, Swaks) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("swaks");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("swaks-tls");
   const ProcessResult result =
       Swaks({"--tlsc", "--tls-verify", "--tls-ca-path", CaFile(), "--tls-sni",
              "localhost", "--from", "a@example.com", "--to", "b@example.com",
@@ -290,7 +290,7 @@ TEST_F(ImplicitTlsTest, Swaks) {
 }
 
 TEST_F(ImplicitTlsTest, OpenSslClient) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("openssl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("openssl");
   const ProcessResult result =
       OpenSslClient({"-CAfile", CaFile(), "-servername", "localhost",
                      "-verify_return_error", "-crlf", "-quiet"},
@@ -322,7 +322,7 @@ TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
 }
 
 TEST_F(ImplicitTlsTest, ClientClosingMidHandshakeIsRecorded) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonRaw("abort-handshake");
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   EXPECT_NE(KeyValues(result.out).Get("client_hello_bytes"), "0");
@@ -358,7 +358,7 @@ class RequireStartTlsTest : public ClientTest {
 };
 
 TEST_F(RequireStartTlsTest, PythonWithoutStartTlsGets530) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({}, kMessage);
   EXPECT_EQ(result.exit_code, 1) << result.Describe();
   const KeyValues output(result.out);
@@ -368,7 +368,7 @@ TEST_F(RequireStartTlsTest, PythonWithoutStartTlsGets530) {
 }
 
 TEST_F(RequireStartTlsTest, CurlWithoutSslGets530) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl");
   // Without --ssl or --ssl-reqd curl never sends STARTTLS.
   const ProcessResult result =
       Curl(CurlArgs(server().Url(), CaFile()), kMessage);
@@ -378,7 +378,7 @@ TEST_F(RequireStartTlsTest, CurlWithoutSslGets530) {
 }
 
 TEST_F(RequireStartTlsTest, SwaksWithoutTlsGets530) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("swaks");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("swaks");
   const ProcessResult result =
       Swaks({"--from", "a@example.com", "--to", "b@example.com"});
   EXPECT_NE(result.exit_code, 0) << result.Describe();
@@ -387,7 +387,7 @@ TEST_F(RequireStartTlsTest, SwaksWithoutTlsGets530) {
 }
 
 TEST_F(RequireStartTlsTest, CurlWithOpportunisticSslUpgrades) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   std::vector<std::string> args = CurlArgs(server().Url(), CaFile());
   args.push_back("--ssl");  // STARTTLS if offered, plaintext otherwise
   const ProcessResult result = Curl(args, kMessage);
@@ -410,7 +410,7 @@ class Tls12OnlyServerTest : public ClientTest {
 };
 
 TEST_F(Tls12OnlyServerTest, CurlNegotiatesTls12) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   std::vector<std::string> args = CurlArgs(server().Url(), CaFile());
   args.push_back("--ssl-reqd");
   const ProcessResult result = Curl(args, kMessage);
@@ -425,7 +425,7 @@ TEST_F(Tls12OnlyServerTest, CurlNegotiatesTls12) {
 }
 
 TEST_F(Tls12OnlyServerTest, PythonNegotiatesTls12) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({"--tls", "starttls"}, kMessage);
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   EXPECT_EQ(KeyValues(result.out).Get("tls_version"), "TLSv1.2");
@@ -453,7 +453,7 @@ class Tls13OnlyServerTest : public ClientTest {
 };
 
 TEST_F(Tls13OnlyServerTest, CurlLimitedToTls12IsRefused) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   std::vector<std::string> args = CurlArgs(server().Url(), CaFile());
   args.insert(args.end(), {"--ssl-reqd", "--tls-max", "1.2"});
   const ProcessResult result = Curl(args, kMessage);
@@ -473,7 +473,7 @@ TEST_F(Tls13OnlyServerTest, LibcurlLimitedToTls12IsRefused) {
 }
 
 TEST_F(Tls13OnlyServerTest, PythonLimitedToTls12IsRefused) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result =
       PythonSend({"--tls", "starttls", "--tls-max", "TLSv1_2"}, kMessage);
   EXPECT_EQ(result.exit_code, 1) << result.Describe();
@@ -504,7 +504,7 @@ class ClientCertificateTest : public ClientTest {
 };
 
 TEST_F(ClientCertificateTest, PythonPresentsOne) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result =
       PythonSend({"--tls", "starttls", "--cert", certificate_.path(), "--key",
                   key_.path()},
@@ -518,7 +518,7 @@ TEST_F(ClientCertificateTest, PythonPresentsOne) {
 }
 
 TEST_F(ClientCertificateTest, CurlPresentsOne) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("curl");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("curl-tls");
   std::vector<std::string> args = CurlArgs(server().Url(), CaFile());
   args.insert(args.end(), {"--ssl-reqd", "--cert", certificate_.path(), "--key",
                            key_.path()});
@@ -535,7 +535,7 @@ TEST_F(ClientCertificateTest, CurlPresentsOne) {
 }
 
 TEST_F(ClientCertificateTest, ClientWithoutOneIsStillServed) {
-  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  SMTPFIXTURE_REQUIRE_CAPABILITY("python3");
   const ProcessResult result = PythonSend({"--tls", "starttls"}, kMessage);
   ASSERT_EQ(result.exit_code, 0) << result.Describe();
   ASSERT_TRUE(AwaitMessages(server(), 1));

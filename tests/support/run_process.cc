@@ -47,11 +47,6 @@ std::optional<std::string> FindProgram(const std::string& program) {
   return std::nullopt;
 }
 
-bool ClientsRequired() {
-  const char* value = std::getenv("SMTPFIXTURE_REQUIRE_CLIENTS");
-  return value != nullptr && std::string(value) == "1";
-}
-
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::string& input,
                          std::chrono::milliseconds timeout) {

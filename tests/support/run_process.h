@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+// ClientsRequired() and SMTPFIXTURE_REQUIRE_PROGRAM moved there.
+#include "tests/support/capabilities.h"
+
 namespace smtpfixture::testing {
 
 struct ProcessResult {
@@ -27,22 +30,6 @@ ProcessResult RunProcess(
 // The full path of `program` in PATH, or nullopt.
 std::optional<std::string> FindProgram(const std::string& program);
 
-// Whether a missing client program must fail the test rather than skip it
-// (CI sets SMTPFIXTURE_REQUIRE_CLIENTS=1).
-bool ClientsRequired();
-
 }  // namespace smtpfixture::testing
-
-// Skips the test (or fails it under SMTPFIXTURE_REQUIRE_CLIENTS=1) when a
-// client program is not installed.
-#define SMTPFIXTURE_REQUIRE_PROGRAM(program)                       \
-  do {                                                             \
-    if (!::smtpfixture::testing::FindProgram(program)) {           \
-      if (::smtpfixture::testing::ClientsRequired()) {             \
-        FAIL() << program << " is not installed (required in CI)"; \
-      }                                                            \
-      GTEST_SKIP() << program << " is not installed";              \
-    }                                                              \
-  } while (0)
 
 #endif  // SMTPFIXTURE_TESTS_SUPPORT_RUN_PROCESS_H_
