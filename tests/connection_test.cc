@@ -1,13 +1,23 @@
 // One connection's lifecycle under hostile or unlucky conditions, over real
 // sockets: a client that streams while its replies are held, failures
 // injected inside the loop's callbacks, descriptors running out.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "fixture/net/test_hooks.h"
 #include "smtpfixture/gtest.h"
@@ -18,7 +28,10 @@ namespace smtpfixture {
 namespace {
 
 using ::smtpfixture::testing::RawClient;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
 ServerOptions Plain() {
@@ -74,6 +87,103 @@ TEST(ConnectionTest, StreamingDuringADelayIsNotQueuedWithoutBound) {
   // few actions each). Without the pause it is every command streamed during
   // the delay, tens of thousands.
   EXPECT_LT(detail::test_hooks.max_pending_actions.load(), 2000u);
+}
+
+// Holds every free descriptor of the process (under a lowered soft limit, so
+// that filling the table stays cheap) until Release().
+class DescriptorHog {
+ public:
+  bool Fill() {
+    if (getrlimit(RLIMIT_NOFILE, &saved_) != 0) return false;
+    rlimit lowered = saved_;
+    lowered.rlim_cur = std::min<rlim_t>(saved_.rlim_cur, 512);
+    if (setrlimit(RLIMIT_NOFILE, &lowered) != 0) return false;
+    lowered_ = true;
+    for (;;) {
+      const int fd = dup(0);
+      if (fd < 0) return errno == EMFILE;
+      held_.push_back(fd);
+    }
+  }
+  void Release() {
+    for (int fd : held_) close(fd);
+    held_.clear();
+    if (lowered_) setrlimit(RLIMIT_NOFILE, &saved_);
+    lowered_ = false;
+  }
+  ~DescriptorHog() { Release(); }
+
+ private:
+  rlimit saved_{};
+  bool lowered_ = false;
+  std::vector<int> held_;
+};
+
+// The process runs out of descriptors (the mailer under test shares them):
+// the client that could not be accepted is dropped, and the server says so
+// in Errors() (issue 9, 2.4); once descriptors are free it serves again.
+TEST(ConnectionTest, RunningOutOfDescriptorsIsRecordedAndSurvived) {
+  Server server(Plain());
+  server.Start();
+  // The client's socket is made first: connecting needs no new descriptor.
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server.Port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  DescriptorHog hog;
+  ASSERT_TRUE(hog.Fill());
+  const int connected =
+      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  const int connect_errno = errno;
+  // The server cannot accept: it drops the client, which sees the end.
+  pollfd waiting{fd, POLLIN, 0};
+  const int ready =
+      poll(&waiting, 1,
+           static_cast<int>(ScaledTimeout(std::chrono::seconds(5)).count()));
+  char byte = 0;
+  const ssize_t got = ready == 1 ? recv(fd, &byte, 1, 0) : -2;
+  hog.Release();
+  close(fd);
+  ASSERT_EQ(connected, 0) << strerror(connect_errno);
+  EXPECT_EQ(ready, 1);
+  EXPECT_LE(got, 0) << "the client was greeted though no descriptor was free";
+
+  EXPECT_THAT(server.Errors(),
+              ElementsAre(AllOf(HasSubstr("too many open files"),
+                                HasSubstr("1 client was dropped"))));
+  EXPECT_THAT(server.Sessions(), IsEmpty());
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  EXPECT_EQ(client.ReadCode(), 220);
+  const auto started = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            std::chrono::seconds(1));
+}
+
+// std::thread failing (EAGAIN: no threads left) inside Start() leaves no
+// libuv state behind: Start() throws Error, and a second Start() works
+// (issue 9, 2.10).
+TEST(ConnectionTest, AFailedThreadStartCanBeRetried) {
+  Server server(Plain());
+  detail::test_hooks.fail_thread_starts = 1;
+  try {
+    server.Start();
+    ADD_FAILURE() << "Start() returned though its thread did not start";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot start the server's thread"));
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "Start() threw something other than Error: " << e.what();
+  }
+  detail::test_hooks.fail_thread_starts = 0;
+  EXPECT_FALSE(server.IsRunning());
+  ASSERT_NO_THROW(server.Start());
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  EXPECT_EQ(client.ReadCode(), 220);
+  server.Stop();
 }
 
 }  // namespace

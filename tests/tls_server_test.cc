@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "fixture/net/test_hooks.h"
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 
@@ -142,6 +143,59 @@ TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
       server().Sessions(),
       ElementsAre(AllOf(HandshakeFailed(HasSubstr("wrong version number")),
                         Not(TranscriptContains(HasSubstr("EHLO"))))));
+}
+
+// An exception inside a libuv callback (here: OpenSSL cannot allocate a TLS
+// channel, thrown from the accept callback on an implicit-TLS port and from
+// the read callback after STARTTLS) closes that connection, is recorded on
+// its session, and the server goes on serving (issue 9, 2.3).
+TEST(TlsInternalErrorTest, AChannelThatCannotBeMadeClosesOnlyItsConnection) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kImplicit;
+  Server server(options);
+  server.Start();
+  detail::test_hooks.fail_tls_channels = 1;
+  RawClient failed;
+  ASSERT_TRUE(failed.Connect(server.Port()));
+  EXPECT_TRUE(failed.WaitForClose(ScaledTimeout(std::chrono::seconds(5))));
+
+  RawClient served;
+  ASSERT_TRUE(served.Connect(server.Port()));
+  TlsClient tls(server.CaFile());
+  ASSERT_TRUE(tls.Handshake(served.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("220 "));
+  served.Close();
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(2, ScaledTimeout(std::chrono::seconds(5))));
+  const std::vector<Session> sessions = server.Sessions();
+  ASSERT_THAT(sessions, SizeIs(2));
+  EXPECT_THAT(sessions[0].errors,
+              ElementsAre(AllOf(HasSubstr("internal error accepting a client"),
+                                HasSubstr("TLS channel: out of memory"))));
+  EXPECT_THAT(sessions[1].errors, IsEmpty());
+  EXPECT_THAT(server.Errors(), IsEmpty());
+}
+
+TEST(TlsInternalErrorTest, AChannelThatCannotBeMadeAfterStartTls) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kStartTlsOptional;
+  Server server(options);
+  server.Start();
+  detail::test_hooks.fail_tls_channels = 1;
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_EQ(client.ReadCode(), 220);
+  ASSERT_THAT(client.Command("EHLO a"), ::testing::Optional(StartsWith("250")));
+  EXPECT_THAT(client.Command("STARTTLS"),
+              ::testing::Optional(StartsWith("220")));
+  EXPECT_TRUE(client.WaitForClose(ScaledTimeout(std::chrono::seconds(5))));
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(server.Sessions(),
+              ElementsAre(::testing::Field(
+                  &Session::errors,
+                  ElementsAre(AllOf(HasSubstr("internal error reading"),
+                                    HasSubstr("TLS channel"))))));
 }
 
 }  // namespace
