@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <string>
 
@@ -45,6 +46,23 @@ class TlsClient {
   }
   void Send(const std::string& text) {
     SSL_write(ssl_, text.data(), static_cast<int>(text.size()));
+  }
+  // Encrypts `text` into memory instead of the socket, then sends those
+  // records and `garbage` to `fd` in one write. The client cannot write
+  // again afterwards; it can still read.
+  bool SendFollowedBy(const std::string& text, const std::string& garbage,
+                      int fd) {
+    BIO* memory = BIO_new(BIO_s_mem());
+    SSL_set0_wbio(ssl_, memory);  // the socket BIO stays the read side
+    if (SSL_write(ssl_, text.data(), static_cast<int>(text.size())) <= 0) {
+      return false;
+    }
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(memory, &data);
+    std::string bytes(data, static_cast<std::size_t>(size));
+    bytes += garbage;
+    return send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
   }
   // The next reply's first line, or "" at EOF.
   std::string Reply() {
@@ -143,6 +161,38 @@ TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
       server().Sessions(),
       ElementsAre(AllOf(HandshakeFailed(HasSubstr("wrong version number")),
                         Not(TranscriptContains(HasSubstr("EHLO"))))));
+}
+
+// The record that ends a message and a broken record arrive in one read:
+// the message is stored and its 250 is sent before the connection fails
+// (issue 9, 2.8).
+TEST_F(ImplicitTlsTest, AMessageBeforeABrokenRecordIsAcknowledged) {
+  RawClient socket;
+  ASSERT_TRUE(socket.Connect(server().Port()));
+  TlsClient tls(server().CaFile());
+  ASSERT_TRUE(tls.Handshake(socket.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("220 "));
+  tls.Send("EHLO breaker\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("354"));
+  // An application-data record header with 32 bytes that decrypt to
+  // nothing: the record's authentication fails.
+  const std::string broken =
+      std::string("\x17\x03\x03\x00\x20", 5) + std::string(32, '\x5a');
+  ASSERT_TRUE(tls.SendFollowedBy(
+      "Subject: before the break\r\n\r\nbody\r\n.\r\n", broken, socket.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("250 2.0.0 Ok: queued as"));
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(server().Messages(), ElementsAre(HasSubject("before the break")));
+  EXPECT_THAT(
+      server().Sessions(),
+      ElementsAre(::testing::Field(
+          &Session::transcript,
+          ::testing::Contains(::testing::Field(
+              &TranscriptLine::text, StartsWith("250 2.0.0 Ok: queued as"))))));
 }
 
 // An exception inside a libuv callback (here: OpenSSL cannot allocate a TLS
