@@ -148,6 +148,26 @@ TEST_F(ImplicitTlsTest, ClosingMidHandshakeIsRecorded) {
                                        "closed during the TLS handshake"))));
 }
 
+// A port probe (connect, close, not a byte sent) began no handshake: API.md
+// says tls_error stays empty then (issue 9, 2.11). A partial ClientHello did
+// begin one.
+TEST_F(ImplicitTlsTest, APortProbeIsNotAHandshakeFailure) {
+  RawClient probe;
+  ASSERT_TRUE(probe.Connect(server().Port()));
+  probe.Close();
+  RawClient partial;
+  ASSERT_TRUE(partial.Connect(server().Port()));
+  ASSERT_TRUE(partial.Send(std::string("\x16\x03\x01\x00", 4)));
+  partial.Close();
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      2, ScaledTimeout(std::chrono::seconds(5))));
+  const std::vector<Session> sessions = server().Sessions();
+  ASSERT_THAT(sessions, SizeIs(2));
+  EXPECT_EQ(sessions[0].tls_error, "");
+  EXPECT_THAT(sessions[1].tls_error,
+              HasSubstr("closed during the TLS handshake"));
+}
+
 TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
   RawClient client;
   ASSERT_TRUE(client.Connect(server().Port()));
