@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fixture/net/test_hooks.h"
+#include "fixture/tls/tls_context.h"
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 
@@ -213,6 +214,26 @@ TEST_F(ImplicitTlsTest, AMessageBeforeABrokenRecordIsAcknowledged) {
           &Session::transcript,
           ::testing::Contains(::testing::Field(
               &TranscriptLine::text, StartsWith("250 2.0.0 Ok: queued as"))))));
+}
+
+// Servers with equal options share one SSL_CTX (building one costs
+// milliseconds), which lives while some server uses it: once the last stops,
+// its private key is freed, not pinned for the process (issue 9, 2.9).
+TEST(SharedTlsContextTest, LivesWhileAServerUsesIt) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kStartTlsOptional;
+  options.hostname = "shared-context.test";  // a key no other test uses
+  const std::size_t before = detail::LiveSharedTlsContexts();
+  Server first(options);
+  Server second(options);
+  first.Start();
+  second.Start();
+  EXPECT_EQ(detail::LiveSharedTlsContexts(), before + 1);
+  first.Stop();
+  EXPECT_EQ(detail::LiveSharedTlsContexts(), before + 1);
+  second.Stop();
+  EXPECT_EQ(detail::LiveSharedTlsContexts(), before);
+  EXPECT_EQ(before, 0u) << "a stopped server's context is still alive";
 }
 
 // An exception inside a libuv callback (here: OpenSSL cannot allocate a TLS
