@@ -608,7 +608,7 @@ TEST(TlsChannelTest, BuffersShrinkBackAfterABurst) {
   EXPECT_EQ(plaintext, burst);
   ASSERT_TRUE(server.Write(std::string(150000, 'r')));
   EXPECT_THAT(server.TakeOutput(), SizeIs(::testing::Gt(150000u)));
-  EXPECT_LE(server.buffer_capacity(), std::max<std::size_t>(idle, 32 * 1024));
+  EXPECT_LE(server.buffer_capacity(), std::max<std::size_t>(idle, 16 * 1024));
 }
 
 // FeedRecord() stops after each record's plaintext, so that the caller can
