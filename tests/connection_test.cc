@@ -4,6 +4,7 @@
 #include "fixture/net/connection.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -101,8 +102,12 @@ class DescriptorHog {
     lowered.rlim_cur = std::min<rlim_t>(saved_.rlim_cur, 512);
     if (setrlimit(RLIMIT_NOFILE, &lowered) != 0) return false;
     lowered_ = true;
+    // Not dup(0): a test runner may start us with stdin closed.
+    const int source = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (source < 0) return false;
+    held_.push_back(source);
     for (;;) {
-      const int fd = dup(0);
+      const int fd = dup(source);
       if (fd < 0) return errno == EMFILE;
       held_.push_back(fd);
     }
