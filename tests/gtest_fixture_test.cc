@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "fixture/net/test_hooks.h"
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/run_process.h"
@@ -311,6 +312,38 @@ TEST(FixtureFailureTest, FailedTestLeavesTranscriptsAndPrivateEmlFiles) {
     EXPECT_EQ(content.str(), "Subject: left behind\r\n\r\nbody\r\n");
     fs::remove_all(base);
   }
+}
+
+class ImplicitTlsFixtureTest : public SmtpServerTest {
+ protected:
+  ServerOptions Options() const override {
+    ServerOptions options;
+    options.tls = TlsPolicy::kImplicit;
+    return options;
+  }
+};
+
+// Run only by InternalErrorsFailTheTest, in a child process: the body
+// asserts nothing that fails, but the server had an internal error.
+TEST_F(ImplicitTlsFixtureTest, DISABLED_ServerHasAnInternalError) {
+  detail::test_hooks.fail_tls_channels = 1;
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server().Port()));
+  EXPECT_TRUE(client.WaitForClose());
+}
+
+TEST(FixtureFailureTest, InternalErrorsFailTheTest) {
+  const ::smtpfixture::testing::ProcessResult run =
+      RunProcess({"/proc/self/exe", "--gtest_also_run_disabled_tests",
+                  "--gtest_filter=ImplicitTlsFixtureTest.DISABLED_"
+                  "ServerHasAnInternalError"});
+  EXPECT_EQ(run.exit_code, 1) << run.Describe();
+  EXPECT_THAT(run.out,
+              HasSubstr("smtpfixture: the SMTP server had internal errors:\n"
+                        "  session 1 (127.0.0.1:"))
+      << run.Describe();
+  EXPECT_THAT(run.out, HasSubstr("TLS channel: out of memory (injected"))
+      << run.Describe();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::SizeIs;
 using ::testing::StartsWith;
 using ::testing::StrEq;
 using ::testing::ThrowsMessage;
@@ -589,6 +591,47 @@ TEST(TlsChannelTest, DataFlowsBothWaysAfterTheHandshake) {
   client.Give(server.TakeOutput());
   EXPECT_EQ(client.Read(), "250 OK\r\n" + download);
   EXPECT_THAT(client.error(), IsEmpty());
+}
+
+// A burst in either direction grows the memory BIOs; an idle connection
+// afterwards must not keep that memory (issue 11: TLS idle cost).
+TEST(TlsChannelTest, BuffersShrinkBackAfterABurst) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  const std::size_t idle = server.buffer_capacity();
+
+  std::string burst;
+  while (burst.size() < 60000) burst += "NOOP\r\n";
+  client.Write(burst);
+  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
+  EXPECT_EQ(plaintext, burst);
+  ASSERT_TRUE(server.Write(std::string(150000, 'r')));
+  EXPECT_THAT(server.TakeOutput(), SizeIs(::testing::Gt(150000u)));
+  EXPECT_LE(server.buffer_capacity(), std::max<std::size_t>(idle, 16 * 1024));
+}
+
+// FeedRecord() stops after each record's plaintext, so that the caller can
+// answer it before a later (maybe broken) record is decrypted.
+TEST(TlsChannelTest, FeedRecordReturnsOneRecordAtATime) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  client.Write("MAIL FROM:<a@x>\r\n");
+  client.Write("RCPT TO:<b@x>\r\n");
+  EXPECT_EQ(server.FeedRecord(client.TakeOutput(), plaintext), FeedResult::kOk);
+  EXPECT_EQ(plaintext, "MAIL FROM:<a@x>\r\n");
+  EXPECT_TRUE(server.has_buffered_input());
+  plaintext.clear();
+  EXPECT_EQ(server.FeedRecord("", plaintext), FeedResult::kOk);
+  EXPECT_EQ(plaintext, "RCPT TO:<b@x>\r\n");
+  EXPECT_FALSE(server.has_buffered_input());
 }
 
 TEST(TlsChannelTest, WriteBeforeTheHandshakeIsSentAfterIt) {

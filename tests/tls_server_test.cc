@@ -5,9 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <string>
 
+#include "fixture/net/test_hooks.h"
+#include "fixture/tls/tls_context.h"
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 
@@ -44,6 +47,23 @@ class TlsClient {
   }
   void Send(const std::string& text) {
     SSL_write(ssl_, text.data(), static_cast<int>(text.size()));
+  }
+  // Encrypts `text` into memory instead of the socket, then sends those
+  // records and `garbage` to `fd` in one write. The client cannot write
+  // again afterwards; it can still read.
+  bool SendFollowedBy(const std::string& text, const std::string& garbage,
+                      int fd) {
+    BIO* memory = BIO_new(BIO_s_mem());
+    SSL_set0_wbio(ssl_, memory);  // the socket BIO stays the read side
+    if (SSL_write(ssl_, text.data(), static_cast<int>(text.size())) <= 0) {
+      return false;
+    }
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(memory, &data);
+    std::string bytes(data, static_cast<std::size_t>(size));
+    bytes += garbage;
+    return send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
   }
   // The next reply's first line, or "" at EOF.
   std::string Reply() {
@@ -129,6 +149,26 @@ TEST_F(ImplicitTlsTest, ClosingMidHandshakeIsRecorded) {
                                        "closed during the TLS handshake"))));
 }
 
+// A port probe (connect, close, not a byte sent) began no handshake: API.md
+// says tls_error stays empty then (issue 9, 2.11). A partial ClientHello did
+// begin one.
+TEST_F(ImplicitTlsTest, APortProbeIsNotAHandshakeFailure) {
+  RawClient probe;
+  ASSERT_TRUE(probe.Connect(server().Port()));
+  probe.Close();
+  RawClient partial;
+  ASSERT_TRUE(partial.Connect(server().Port()));
+  ASSERT_TRUE(partial.Send(std::string("\x16\x03\x01\x00", 4)));
+  partial.Close();
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      2, ScaledTimeout(std::chrono::seconds(5))));
+  const std::vector<Session> sessions = server().Sessions();
+  ASSERT_THAT(sessions, SizeIs(2));
+  EXPECT_EQ(sessions[0].tls_error, "");
+  EXPECT_THAT(sessions[1].tls_error,
+              HasSubstr("closed during the TLS handshake"));
+}
+
 TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
   RawClient client;
   ASSERT_TRUE(client.Connect(server().Port()));
@@ -142,6 +182,111 @@ TEST_F(ImplicitTlsTest, PlaintextClientGetsNoSmtpReply) {
       server().Sessions(),
       ElementsAre(AllOf(HandshakeFailed(HasSubstr("wrong version number")),
                         Not(TranscriptContains(HasSubstr("EHLO"))))));
+}
+
+// The record that ends a message and a broken record arrive in one read:
+// the message is stored and its 250 is sent before the connection fails
+// (issue 9, 2.8).
+TEST_F(ImplicitTlsTest, AMessageBeforeABrokenRecordIsAcknowledged) {
+  RawClient socket;
+  ASSERT_TRUE(socket.Connect(server().Port()));
+  TlsClient tls(server().CaFile());
+  ASSERT_TRUE(tls.Handshake(socket.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("220 "));
+  tls.Send("EHLO breaker\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("354"));
+  // An application-data record header with 32 bytes that decrypt to
+  // nothing: the record's authentication fails.
+  const std::string broken =
+      std::string("\x17\x03\x03\x00\x20", 5) + std::string(32, '\x5a');
+  ASSERT_TRUE(tls.SendFollowedBy(
+      "Subject: before the break\r\n\r\nbody\r\n.\r\n", broken, socket.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("250 2.0.0 Ok: queued as"));
+  ASSERT_TRUE(server().WaitForSessionsClosed(
+      1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(server().Messages(), ElementsAre(HasSubject("before the break")));
+  EXPECT_THAT(
+      server().Sessions(),
+      ElementsAre(::testing::Field(
+          &Session::transcript,
+          ::testing::Contains(::testing::Field(
+              &TranscriptLine::text, StartsWith("250 2.0.0 Ok: queued as"))))));
+}
+
+// Servers with equal options share one SSL_CTX (building one costs
+// milliseconds), which lives while some server uses it: once the last stops,
+// its private key is freed, not pinned for the process (issue 9, 2.9).
+TEST(SharedTlsContextTest, LivesWhileAServerUsesIt) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kStartTlsOptional;
+  options.hostname = "shared-context.test";  // a key no other test uses
+  const std::size_t before = detail::LiveSharedTlsContexts();
+  Server first(options);
+  Server second(options);
+  first.Start();
+  second.Start();
+  EXPECT_EQ(detail::LiveSharedTlsContexts(), before + 1);
+  first.Stop();
+  EXPECT_EQ(detail::LiveSharedTlsContexts(), before + 1);
+  second.Stop();
+  EXPECT_EQ(detail::LiveSharedTlsContexts(), before);
+  EXPECT_EQ(before, 0u) << "a stopped server's context is still alive";
+}
+
+// An exception inside a libuv callback (here: OpenSSL cannot allocate a TLS
+// channel, thrown from the accept callback on an implicit-TLS port and from
+// the read callback after STARTTLS) closes that connection, is recorded on
+// its session, and the server goes on serving (issue 9, 2.3).
+TEST(TlsInternalErrorTest, AChannelThatCannotBeMadeClosesOnlyItsConnection) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kImplicit;
+  Server server(options);
+  server.Start();
+  detail::test_hooks.fail_tls_channels = 1;
+  RawClient failed;
+  ASSERT_TRUE(failed.Connect(server.Port()));
+  EXPECT_TRUE(failed.WaitForClose(ScaledTimeout(std::chrono::seconds(5))));
+
+  RawClient served;
+  ASSERT_TRUE(served.Connect(server.Port()));
+  TlsClient tls(server.CaFile());
+  ASSERT_TRUE(tls.Handshake(served.fd()));
+  EXPECT_THAT(tls.Reply(), StartsWith("220 "));
+  served.Close();
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(2, ScaledTimeout(std::chrono::seconds(5))));
+  const std::vector<Session> sessions = server.Sessions();
+  ASSERT_THAT(sessions, SizeIs(2));
+  EXPECT_THAT(sessions[0].errors,
+              ElementsAre(AllOf(HasSubstr("internal error accepting a client"),
+                                HasSubstr("TLS channel: out of memory"))));
+  EXPECT_THAT(sessions[1].errors, IsEmpty());
+  EXPECT_THAT(server.Errors(), IsEmpty());
+}
+
+TEST(TlsInternalErrorTest, AChannelThatCannotBeMadeAfterStartTls) {
+  ServerOptions options;
+  options.tls = TlsPolicy::kStartTlsOptional;
+  Server server(options);
+  server.Start();
+  detail::test_hooks.fail_tls_channels = 1;
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_EQ(client.ReadCode(), 220);
+  ASSERT_THAT(client.Command("EHLO a"), ::testing::Optional(StartsWith("250")));
+  EXPECT_THAT(client.Command("STARTTLS"),
+              ::testing::Optional(StartsWith("220")));
+  EXPECT_TRUE(client.WaitForClose(ScaledTimeout(std::chrono::seconds(5))));
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
+  EXPECT_THAT(server.Sessions(),
+              ElementsAre(::testing::Field(
+                  &Session::errors,
+                  ElementsAre(AllOf(HasSubstr("internal error reading"),
+                                    HasSubstr("TLS channel"))))));
 }
 
 }  // namespace

@@ -52,8 +52,10 @@ class SmtpServerTest : public ::testing::Test {
   // is a fatal test failure naming the cause; server() then returns a
   // stopped server, so that a derived SetUp() can still call it.
   void SetUp() override;
-  // Stops the server; if the test has failed, prints what the server saw and
-  // writes the messages as .eml files.
+  // Stops the server; if the server recorded internal errors
+  // (Server::Errors(), Session::errors) the test fails listing them. If the
+  // test has failed, prints what the server saw and writes the messages as
+  // .eml files.
   void TearDown() override;
 
   Server& server();

@@ -171,6 +171,11 @@ struct Session {
   std::vector<Violation> violations;
   std::size_t messages = 0;  // messages accepted on this session
   bool closed = false;
+  // Internal errors of the fixture on this connection (an exception caught
+  // in the loop, such as OpenSSL failing to allocate a TLS channel): the
+  // connection was closed because of it. Empty normally; SmtpServerTest
+  // fails a test whose server recorded any.
+  std::vector<std::string> errors;
 };
 
 }  // namespace smtpfixture

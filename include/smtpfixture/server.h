@@ -80,6 +80,14 @@ class Server {
   void Clear();
   FaultScript& Faults();  // thread-safe; see faults.h
 
+  // Problems the server had that are not a client's session: accept
+  // failures (EMFILE, ENFILE: the process ran out of descriptors and the
+  // client was dropped before it became a session), internal errors outside
+  // a connection. The first 100 word for word, then "... and N more".
+  // Errors inside a connection are on its Session::errors. Kept across
+  // Stop() and Clear(), for the life of the Server.
+  std::vector<std::string> Errors() const;
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
