@@ -117,7 +117,7 @@ std::string Describe(const Action& action) {
            std::to_string(a->attempt.reply_code);
   }
   if (const auto* a = std::get_if<AuthenticatedAction>(&action)) {
-    return "U" + a->auth.mechanism + a->auth.username;
+    return a->auth ? "U" + a->auth->mechanism + a->auth->username : "U-";
   }
   return "?";
 }
