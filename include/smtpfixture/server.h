@@ -46,7 +46,9 @@ class Server {
   std::uint16_t Port() const;  // the bound port; 0 before Start()
   std::string Host() const;    // the bound address, "127.0.0.1"
   // "smtp://localhost:PORT", or "smtps://..." for implicit TLS. The host is
-  // ServerOptions::hostname when bound to loopback, so certificates verify.
+  // "localhost" when bound to loopback (every certificate the server serves
+  // names it, so clients verify), else the bound address ("[::1]" style for
+  // IPv6).
   std::string Url() const;
   const ServerOptions& Options() const;
 
