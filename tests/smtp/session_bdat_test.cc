@@ -67,16 +67,40 @@ TEST(SmtpSessionTest, BdatWithoutTransactionStillConsumesItsOctets) {
                   "503 5.5.1 Error: need RCPT command", "250 2.0.0 Ok"));
 }
 
+// Without a count the octets that follow cannot be skipped: 501 and close.
 TEST(SmtpSessionTest, BdatSyntax) {
+  for (const char* line :
+       {"BDAT", "BDAT x", "BDAT -1", "BDAT 123456789012345678901"}) {
+    const Outcome o = Dialogue().Send(Lines({"EHLO x", line, "NOOP"})).Run();
+    EXPECT_THAT(After(o, std::size(kEhloReply)),
+                ElementsAre("501 5.5.4 Syntax: BDAT count [LAST]"))
+        << line;
+    EXPECT_TRUE(o.closed) << line;
+  }
+}
+
+// With a count, the chunk is read (the session stays in step), then refused.
+TEST(SmtpSessionTest, BdatWithACountButBadRestSkipsItsChunk) {
+  const Outcome o = Dialogue()
+                        .Send(
+                            "EHLO x\r\nBDAT 5 NOTLAST\r\nabcdeBDAT 2 LAST "
+                            "more\r\nxyNOOP\r\n")
+                        .Run();
   EXPECT_THAT(
-      Replies(Lines({"BDAT", "BDAT x", "BDAT 5 NOTLAST", "BDAT 5 LAST more",
-                     "BDAT -1", "BDAT 123456789012345678901"})),
+      After(o, std::size(kEhloReply)),
       ElementsAre("501 5.5.4 Syntax: BDAT count [LAST]",
-                  "501 5.5.4 Syntax: BDAT count [LAST]",
-                  "501 5.5.4 Syntax: BDAT count [LAST]",
-                  "501 5.5.4 Syntax: BDAT count [LAST]",
-                  "501 5.5.4 Syntax: BDAT count [LAST]",
-                  "501 5.5.4 Syntax: BDAT count [LAST]"));
+                  "501 5.5.4 Syntax: BDAT count [LAST]", "250 2.0.0 Ok"));
+  EXPECT_FALSE(o.closed);
+}
+
+// RFC 3030 3: BINARYMIME content cannot go through DATA.
+TEST(SmtpSessionTest, BinaryMimeNeedsBdat) {
+  EXPECT_THAT(Replies(Lines({"MAIL FROM:<a@b> BODY=BINARYMIME", "RCPT TO:<c@d>",
+                             "DATA", "BDAT 1 LAST"}) +
+                      "x"),
+              ElementsAre("250 2.1.0 Ok", "250 2.1.5 Ok",
+                          "503 5.5.1 Error: BINARYMIME requires BDAT",
+                          "250 2.0.0 Ok: queued as 1"));
 }
 
 TEST(SmtpSessionTest, BdatOverTheLimit) {
@@ -107,14 +131,14 @@ TEST(SmtpSessionTest, DataAfterBdat) {
 }
 
 TEST(SmtpSessionTest, BdatHugeCountStreams) {
-  // 2^64-1 octets announced: nothing is allocated up front, the session just
-  // keeps reading.
+  // 10^19-1 octets announced (the most a count may have: 19 digits): nothing
+  // is allocated up front, the session just keeps reading.
   SessionConfig c;
   c.limits.max_message_bytes = 100;
   SmtpSession session(c);
   Actions out;
   session.Feed(Lines({"EHLO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>"}) +
-                   "BDAT 18446744073709551615 LAST\r\n",
+                   "BDAT 9999999999999999999 LAST\r\n",
                out);
   const std::size_t before = out.size();
   const std::string megabyte(1 << 20, 'x');

@@ -17,6 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 using ::testing::ElementsAre;
+using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
@@ -293,6 +294,125 @@ TEST(SmtpSessionTest, ClientClosedDropsTheTransaction) {
 }
 
 // ---------------------------------------------------------------------------
+// Hostile clients (Postfix's behaviour).
+
+TEST(SmtpSessionTest, HttpRequestLineEndsTheSession) {
+  for (const char* line : {"GET / HTTP/1.1", "POST /submit HTTP/1.0",
+                           "CONNECT mx.example:25 HTTP/1.1", "HEAD / HTTP/1.1",
+                           "PUT /x HTTP/1.1"}) {
+    const Outcome o =
+        Dialogue().Send(Lines({line, "Host: example.com", "", "EHLO x"})).Run();
+    EXPECT_THAT(
+        o.replies,
+        ElementsAre("221 2.7.0 Error: I can break rules, too. Goodbye."))
+        << line;
+    EXPECT_TRUE(o.closed) << line;
+  }
+}
+
+TEST(SmtpSessionTest, GetAloneOrInsideAnArgumentIsNotHttp) {
+  EXPECT_THAT(Replies(Lines({"GET", "VRFY GET / HTTP/1.1"})),
+              ElementsAre("500 5.5.2 Error: command not recognized",
+                          "252 2.0.0 GET / HTTP/1.1"));
+}
+
+TEST(SmtpSessionTest, CommandLineStartingWithWhitespaceIsBadSyntax) {
+  EXPECT_THAT(Replies(Lines({" NOOP", "\tMAIL FROM:<a@b>", "NOOP"})),
+              ElementsAre("500 5.5.2 Error: bad syntax",
+                          "500 5.5.2 Error: bad syntax", "250 2.0.0 Ok"));
+}
+
+std::string Repeat(const std::string& line, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += line;
+  return s;
+}
+
+TEST(SmtpSessionTest, TwentyFailedCommandsInARowClose) {
+  const Outcome o =
+      Dialogue().Send("EHLO x\r\n" + Repeat("XYZZY\r\n", 25)).Run();
+  const std::vector<std::string> replies = After(o, std::size(kEhloReply));
+  ASSERT_THAT(replies, SizeIs(21));
+  EXPECT_EQ(replies[19], "500 5.5.2 Error: command not recognized");
+  EXPECT_EQ(replies[20], "421 4.7.0 localhost Error: too many errors");
+  EXPECT_TRUE(o.closed);
+}
+
+TEST(SmtpSessionTest, ASuccessResetsTheErrorCount) {
+  const Outcome o = Dialogue()
+                        .Send("EHLO x\r\n" + Repeat("XYZZY\r\n", 19) +
+                              "NOOP\r\n" + Repeat("XYZZY\r\n", 19) + "NOOP\r\n")
+                        .Run();
+  EXPECT_FALSE(o.closed);
+  ASSERT_FALSE(o.replies.empty());
+  EXPECT_EQ(o.replies.back(), "250 2.0.0 Ok");
+}
+
+// RFC 2920 3.1: without PIPELINING the client waits for each reply. Only a
+// whole-input feed can show that it did not (see smtp_session.cc).
+TEST(SmtpSessionTest, PipeliningNotAdvertised) {
+  SessionConfig off;
+  off.extensions.pipelining = false;
+  const Outcome o = Dialogue(off)
+                        .WholeInputOnly()
+                        .Send("EHLO x\r\n")
+                        .Send("NOOP\r\nNOOP\r\n")
+                        .Run();
+  ASSERT_THAT(o.violations, SizeIs(1));
+  EXPECT_EQ(o.violations[0].code, "pipelining-not-advertised");
+  EXPECT_EQ(o.violations[0].detail,
+            "input after command line 2 arrived before its reply");
+}
+
+TEST(SmtpSessionTest, PipeliningAfterHeloOrBeforeTheEhloReply) {
+  const Outcome helo = Dialogue()
+                           .WholeInputOnly()
+                           .Send("HELO x\r\n")
+                           .Send("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n")
+                           .Run();
+  EXPECT_THAT(helo.violations, ElementsAre(Field(&Violation::code,
+                                                 "pipelining-not-advertised")));
+  const Outcome ehlo =
+      Dialogue().WholeInputOnly().Send("EHLO x\r\nNOOP\r\n").Run();
+  EXPECT_THAT(ehlo.violations, ElementsAre(Field(&Violation::code,
+                                                 "pipelining-not-advertised")));
+}
+
+TEST(SmtpSessionTest, PipeliningAdvertisedOrOneCommandAtATime) {
+  const Outcome advertised =
+      Dialogue()
+          .WholeInputOnly()
+          .Send("EHLO x\r\n")
+          .Send("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n")
+          .Run();
+  EXPECT_THAT(advertised.violations, IsEmpty());
+  const Outcome waiting = Dialogue()
+                              .WholeInputOnly()
+                              .Send("HELO x\r\n")
+                              .Send("MAIL FROM:<a@b>\r\n")
+                              .Send("RCPT TO:<c@d>\r\n")
+                              .Run();
+  EXPECT_THAT(waiting.violations, IsEmpty());
+}
+
+// Data violations come once per message, refused messages included: the
+// session keeps 100 and counts the rest.
+TEST(SmtpSessionTest, SessionViolationsAreCapped) {
+  SessionConfig c;
+  c.limits.max_message_bytes = 4;
+  std::string input = "EHLO x\r\n";
+  for (int i = 0; i < 120; ++i) {
+    input +=
+        "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nbare\nlonger\r\n.\r\n";
+  }
+  const Outcome o = Dialogue(c).Send(input).Run();
+  EXPECT_THAT(o.messages, IsEmpty());
+  EXPECT_THAT(o.violations, SizeIs(100));
+  EXPECT_EQ(o.violations_dropped, 20u);
+  EXPECT_FALSE(o.closed);
+}
+
+// ---------------------------------------------------------------------------
 // Property: random dialogues give the same actions however they are split
 // (Dialogue::Run checks every run against the whole-input one).
 
@@ -321,6 +441,11 @@ TEST(SmtpSessionTest, RandomDialoguesAgreeAcrossSplits) {
       "\r\n",
       "STARTTLS\r\n",
       "QUIT\r\n",
+      " NOOP\r\n",
+      "GET / HTTP/1.0\r\n",
+      "BDAT x\r\n",
+      "MAIL FROM:<a@b> BODY=BINARYMIME\r\n",
+      "a\n.\r\nb\r.\r\n.\r\n",
   };
   std::mt19937 random(2024);
   for (int round = 0; round < 150; ++round) {

@@ -98,14 +98,54 @@ TEST(SmtpSessionTest, SmugglingSequencesAreData) {
             "Subject: one\r\n\r\nx\n.\r\nMAIL FROM:<evil@x>\r\nRCPT "
             "TO:<v@x>\r\nDATA\r\ny\r\n\nz\n.\n\r\n");
   EXPECT_THAT(o.messages[0]->violations,
-              ElementsAre(Field(&Violation::code, "bare-lf")));
-  EXPECT_THAT(o.violations, ElementsAre(Field(&Violation::code, "bare-lf")));
+              ElementsAre(Field(&Violation::code, "bare-lf"),
+                          Field(&Violation::code, "smuggling-sequence")));
+  EXPECT_THAT(o.violations,
+              ElementsAre(Field(&Violation::code, "bare-lf"),
+                          Field(&Violation::code, "smuggling-sequence")));
   EXPECT_THAT(After(o, std::size(kEhloReply)),
               ElementsAre("250 2.1.0 Ok", "250 2.1.5 Ok",
                           "354 End data with <CR><LF>.<CR><LF>",
                           "250 2.0.0 Ok: queued as 1", "221 2.0.0 Bye"));
 }
 
+// Every "." line with a bare CR or LF on either side is a look-alike of the
+// end of data: recorded once, with where it is, and the message goes on to
+// the real <CRLF>.<CRLF>.
+TEST(SmtpSessionTest, SmugglingSequenceEachForm) {
+  struct Case {
+    const char* data;
+    const char* detail;
+  };
+  for (const Case& c : {
+           Case{"ab\n.\nz\r\n", "<LF>.<LF> at octet 3"},
+           Case{"ab\n.\r\nz\r\n", "<LF>.<CR><LF> at octet 3"},
+           Case{"ab\r\n.\nz\r\n", "<CR><LF>.<LF> at octet 4"},
+           Case{"ab\r.\rz\r\n", "<CR>.<CR> at octet 3"},
+           Case{"ab\r.\r\nz\r\n", "<CR>.<CR><LF> at octet 3"},
+           Case{"ab\r\n.\rz\r\n", "<CR><LF>.<CR> at octet 4"},
+           Case{".\nz\r\n", "<CR><LF>.<LF> at octet 0"},
+       }) {
+    SCOPED_TRACE(c.detail);
+    const Outcome o = Dialogue().Send(Transaction(c.data)).Run();
+    ASSERT_THAT(o.messages, SizeIs(1));
+    std::vector<std::string> found;
+    for (const Violation& v : o.messages[0]->violations) {
+      if (v.code == "smuggling-sequence") found.push_back(v.detail);
+    }
+    EXPECT_THAT(found, ElementsAre(c.detail));
+  }
+}
+
+TEST(SmtpSessionTest, NoSmugglingSequenceInCleanOrStuffedData) {
+  const Outcome o =
+      Dialogue().Send(Transaction("a\r\n..\r\n.x\r\nb.\r\n")).Run();
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->violations, IsEmpty());
+}
+
+// API.md: the first bare CR or LF in DATA gets 521 at once (not at the end
+// of the data) and the connection closes; nothing is stored.
 TEST(SmtpSessionTest, StrictLineEndingsRefuseBareLf) {
   SessionConfig c;
   c.line_endings = LineEndings::kStrict;
@@ -115,16 +155,15 @@ TEST(SmtpSessionTest, StrictLineEndingsRefuseBareLf) {
                        "a\nb", ".", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA",
                        "fine", "."}))
           .Run();
-  EXPECT_THAT(
-      After(o, std::size(kEhloReply)),
-      ElementsAre("250 2.1.0 Ok", "250 2.1.5 Ok",
-                  "354 End data with <CR><LF>.<CR><LF>",
-                  "550 5.5.2 Error: bare <CR> or <LF> received", "250 2.1.0 Ok",
-                  "250 2.1.5 Ok", "354 End data with <CR><LF>.<CR><LF>",
-                  "250 2.0.0 Ok: queued as 1"));
-  ASSERT_THAT(o.messages, SizeIs(1));
-  EXPECT_EQ(o.messages[0]->data, "fine\r\n");
-  EXPECT_THAT(o.violations, ElementsAre(Field(&Violation::code, "bare-lf")));
+  EXPECT_THAT(After(o, std::size(kEhloReply)),
+              ElementsAre("250 2.1.0 Ok", "250 2.1.5 Ok",
+                          "354 End data with <CR><LF>.<CR><LF>",
+                          "521 5.5.2 Bare CR or LF not allowed"));
+  EXPECT_TRUE(o.closed);
+  EXPECT_THAT(o.messages, IsEmpty());
+  ASSERT_THAT(o.violations, SizeIs(1));
+  EXPECT_EQ(o.violations[0].code, "bare-lf");
+  EXPECT_EQ(o.violations[0].detail, "DATA line 1");
 }
 
 TEST(SmtpSessionTest, StrictLineEndingsRefuseBareCr) {
@@ -134,8 +173,64 @@ TEST(SmtpSessionTest, StrictLineEndingsRefuseBareCr) {
                         .Send(Lines({"EHLO x", "MAIL FROM:<a@b>",
                                      "RCPT TO:<c@d>", "DATA", "a\rb", "."}))
                         .Run();
-  EXPECT_EQ(o.replies.back(), "550 5.5.2 Error: bare <CR> or <LF> received");
+  EXPECT_EQ(o.replies.back(), "521 5.5.2 Bare CR or LF not allowed");
+  EXPECT_TRUE(o.closed);
   EXPECT_THAT(o.messages, IsEmpty());
+  EXPECT_THAT(o.violations, ElementsAre(Field(&Violation::code, "bare-cr")));
+}
+
+// Detected as it arrives: the 521 comes before the end of the data was sent.
+TEST(SmtpSessionTest, StrictLineEndingsRefuseBeforeTheEndOfData) {
+  SessionConfig c;
+  c.line_endings = LineEndings::kStrict;
+  const Outcome o =
+      Dialogue(c)
+          .Send(Lines({"EHLO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA"}) +
+                "line one\r\nbare\nmore data, no end yet")
+          .Run();
+  EXPECT_EQ(o.replies.back(), "521 5.5.2 Bare CR or LF not allowed");
+  EXPECT_TRUE(o.closed);
+}
+
+// A CR at the end of one piece and an LF at the start of the next is CRLF.
+TEST(SmtpSessionTest, StrictLineEndingsAcceptCrlfSplitAnywhere) {
+  SessionConfig c;
+  c.line_endings = LineEndings::kStrict;
+  const Outcome o = Dialogue(c).Send(Transaction("a\r\nb\r\n")).Run();
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_EQ(o.messages[0]->data, "a\r\nb\r\n");
+  EXPECT_FALSE(o.closed);
+}
+
+TEST(SmtpSessionTest, StrictLineEndingsRefuseBareLfInACommand) {
+  SessionConfig c;
+  c.line_endings = LineEndings::kStrict;
+  const Outcome o =
+      Dialogue(c).Send("EHLO x\r\nMAIL FROM:<a@b>\r\nNOOP\nNOOP\r\n").Run();
+  EXPECT_THAT(
+      After(o, std::size(kEhloReply)),
+      ElementsAre("250 2.1.0 Ok", "521 5.5.2 Bare CR or LF not allowed"));
+  EXPECT_TRUE(o.closed);
+  ASSERT_THAT(o.violations, SizeIs(1));
+  EXPECT_EQ(o.violations[0].code, "bare-lf");
+  EXPECT_EQ(o.violations[0].detail, "command line 3");
+}
+
+TEST(SmtpSessionTest, StrictLineEndingsRefuseBareCrInACommand) {
+  SessionConfig c;
+  c.line_endings = LineEndings::kStrict;
+  // The CR is known to be bare only when the "x" after it arrives.
+  const Outcome o = Dialogue(c).Send("EHLO x\r\nNOOP\rx").Run();
+  EXPECT_EQ(o.replies.back(), "521 5.5.2 Bare CR or LF not allowed");
+  EXPECT_THAT(o.violations, ElementsAre(Field(&Violation::code, "bare-cr")));
+  const Outcome waiting = Dialogue(c).Send("EHLO x\r\nNOOP\r").Run();
+  EXPECT_FALSE(waiting.closed);
+}
+
+TEST(SmtpSessionTest, LenientLineEndingsAcceptBareLfInACommand) {
+  const Outcome o = Dialogue().Send("EHLO x\r\nNOOP\nNOOP\r\n").Run();
+  EXPECT_THAT(After(o, std::size(kEhloReply)),
+              ElementsAre("250 2.0.0 Ok", "250 2.0.0 Ok"));
 }
 
 TEST(SmtpSessionTest, MessageOfExactlyTheLimit) {

@@ -51,6 +51,9 @@ std::string Describe(const AuthAttemptAction& a) {
          (a.attempt.succeeded ? " ok " : " failed ") +
          std::to_string(a.attempt.reply_code);
 }
+std::string Describe(const ViolationsDroppedAction& a) {
+  return "violations dropped " + std::to_string(a.total);
+}
 std::string Describe(const AuthenticatedAction& a) {
   if (!a.auth) return "authenticated none";
   return "authenticated " + a.auth->mechanism + " " + a.auth->username;
@@ -118,6 +121,9 @@ Outcome Summarize(Actions actions, std::size_t greeting_actions) {
       if (t->line.direction == Direction::kServer) {
         server_transcript.push_back(t->line.text);
       }
+    } else if (const auto* dropped =
+                   std::get_if<ViolationsDroppedAction>(&action)) {
+      o.violations_dropped = dropped->total;
     } else if (const auto* wait = std::get_if<WaitAction>(&action)) {
       o.waits.push_back(wait->duration);
     } else if (std::holds_alternative<StartTlsAction>(action)) {
@@ -142,6 +148,7 @@ Outcome Summarize(Actions actions, std::size_t greeting_actions) {
 
 Outcome Dialogue::Run() const {
   const Actions whole = RunWith([](std::size_t) { return std::size_t{0}; });
+  if (whole_input_only_) return Summarize(whole, greeting_actions_);
   const std::vector<std::string> expected = DescribeAll(whole);
   EXPECT_EQ(DescribeAll(RunWith([](std::size_t) { return std::size_t{1}; })),
             expected)
@@ -203,6 +210,18 @@ Actions Dialogue::RunWith(
            std::holds_alternative<SilenceAction>(a);
   });
   EXPECT_EQ(session.closed(), ended);
+  if (!whole_input_only_) {
+    // Depends on Feed() boundaries by definition (smtp_session.cc): left out
+    // of the comparison, tested with whole input.
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](const Action& a) {
+                               const auto* v = std::get_if<ViolationAction>(&a);
+                               return v != nullptr &&
+                                      v->violation.code ==
+                                          "pipelining-not-advertised";
+                             }),
+              out.end());
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -29,7 +30,10 @@ struct Outcome {
   std::vector<Violation> violations;
   std::vector<AuthAttempt> auth_attempts;
   std::vector<AuthInfo> authenticated;
-  int auth_resets = 0;  // AuthenticatedAction{nullopt}: identity forgotten
+  int auth_resets = 0;
+  std::uint64_t violations_dropped =
+      0;  // the last ViolationsDroppedAction  // AuthenticatedAction{nullopt}:
+          // identity forgotten
   std::vector<TranscriptLine> transcript;
   std::vector<std::chrono::milliseconds> waits;
   int start_tls = 0;
@@ -56,6 +60,13 @@ class Dialogue {
   // The rules are made afresh for each run (Times() counts down).
   Dialogue& Faults(std::function<void(FaultScript&)> rules) {
     rules_ = std::move(rules);
+    return *this;
+  }
+  // Feeds the input whole, once, and keeps pipelining-not-advertised, the
+  // one output that depends on how the input was split. Without this the
+  // runs are compared with that violation left out.
+  Dialogue& WholeInputOnly() {
+    whole_input_only_ = true;
     return *this;
   }
   Dialogue& NoGreeting() {
@@ -101,6 +112,7 @@ class Dialogue {
   SessionConfig config_;
   std::function<void(FaultScript&)> rules_;
   bool greet_ = true;
+  bool whole_input_only_ = false;
   std::vector<Step> steps_;
   mutable std::size_t greeting_actions_ = 0;
 };
