@@ -155,7 +155,7 @@ CramRun RunCramMd5(SessionConfig config, const std::string& user,
 TEST(SmtpSessionTest, AuthCramMd5) {
   const CramRun run = RunCramMd5(WithAuth(), "alice", "secret");
   EXPECT_THAT(run.challenge, MatchesRegex("<[0-9]+\\.[0-9]+@localhost>"));
-  EXPECT_EQ(run.outcome.replies.back(), "235 2.7.0 Authentication successful");
+  EXPECT_EQ(LastReply(run.outcome), "235 2.7.0 Authentication successful");
   EXPECT_EQ(run.outcome.authenticated.at(0).mechanism, "CRAM-MD5");
   EXPECT_EQ(run.outcome.authenticated.at(0).username, "alice");
   EXPECT_EQ(HmacMd5Hex("secret", run.challenge),
@@ -163,9 +163,9 @@ TEST(SmtpSessionTest, AuthCramMd5) {
 }
 
 TEST(SmtpSessionTest, AuthCramMd5WrongPasswordAndUnknownUser) {
-  EXPECT_EQ(RunCramMd5(WithAuth(), "alice", "wrong").outcome.replies.back(),
+  EXPECT_EQ(LastReply(RunCramMd5(WithAuth(), "alice", "wrong").outcome),
             "535 5.7.8 Error: authentication failed");
-  EXPECT_EQ(RunCramMd5(WithAuth(), "bob", "secret").outcome.replies.back(),
+  EXPECT_EQ(LastReply(RunCramMd5(WithAuth(), "bob", "secret").outcome),
             "535 5.7.8 Error: authentication failed");
 }
 
@@ -178,7 +178,7 @@ TEST(SmtpSessionTest, AuthCramMd5AcceptAny) {
   SessionConfig c = WithAuth();
   c.auth.credentials.clear();
   c.auth.accept_any = true;
-  EXPECT_EQ(RunCramMd5(c, "anyone", "anything").outcome.replies.back(),
+  EXPECT_EQ(LastReply(RunCramMd5(c, "anyone", "anything").outcome),
             "235 2.7.0 Authentication successful");
 }
 
@@ -267,7 +267,7 @@ TEST(SmtpSessionTest, AuthRefusals) {
                             return r.find("AUTH") != std::string::npos;
                           }),
             0);
-  EXPECT_EQ(o.replies.back(),
+  EXPECT_EQ(LastReply(o),
             "538 5.7.11 Encryption required for requested authentication "
             "mechanism");
   EXPECT_THAT(
@@ -301,7 +301,7 @@ TEST(SmtpSessionTest, AuthOfferedAfterTls) {
           .TlsUp()
           .Send(Lines({"EHLO x", "AUTH LOGIN YWxpY2U=", "c2VjcmV0"}))
           .Run();
-  EXPECT_EQ(o.replies.back(), "235 2.7.0 Authentication successful");
+  EXPECT_EQ(LastReply(o), "235 2.7.0 Authentication successful");
 }
 
 TEST(SmtpSessionTest, AuthRequired) {

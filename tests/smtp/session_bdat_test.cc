@@ -146,7 +146,7 @@ TEST(SmtpSessionTest, BdatHugeCountStreams) {
   EXPECT_EQ(out.size(), before);  // still reading the chunk
   session.Shutdown(out);
   const Outcome o = Summarize(std::move(out), 0);
-  EXPECT_EQ(o.replies.back(), "421 4.3.2 localhost Service shutting down");
+  EXPECT_EQ(LastReply(o), "421 4.3.2 localhost Service shutting down");
   EXPECT_THAT(o.messages, IsEmpty());
 }
 

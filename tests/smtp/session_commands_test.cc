@@ -37,7 +37,7 @@ TEST(SmtpSessionTest, GreetsWithTheConfiguredHostname) {
   const Outcome o = Dialogue(c).Send("EHLO a\r\nHELO b\r\n").Run();
   EXPECT_THAT(o.greeting, ElementsAre("220 mx.example.test ESMTP smtpfixture"));
   EXPECT_EQ(o.replies.front(), "250-mx.example.test");
-  EXPECT_EQ(o.replies.back(), "250 mx.example.test");
+  EXPECT_EQ(LastReply(o), "250 mx.example.test");
 }
 
 TEST(SmtpSessionTest, EhloAdvertisesDefaults) {
@@ -69,6 +69,7 @@ TEST(SmtpSessionTest, SizeWithoutLimit) {
   SessionConfig c;
   c.limits.max_message_bytes = 0;
   const Outcome o = Dialogue(c).Send("EHLO x\r\n").Run();
+  ASSERT_GE(o.replies.size(), 3u);
   EXPECT_EQ(o.replies[2], "250-SIZE");
 }
 
@@ -123,6 +124,7 @@ TEST(SmtpSessionTest, CommandsAreCaseInsensitive) {
                           "354 End data with <CR><LF>.<CR><LF>",
                           "250 2.0.0 Ok: queued as 1", "221 2.0.0 Bye"));
   ASSERT_THAT(o.messages, SizeIs(1));
+  ASSERT_THAT(o.messages[0]->envelope.mail_parameters, SizeIs(1));
   EXPECT_EQ(o.messages[0]->envelope.mail_parameters[0].name, "BODY");
   EXPECT_EQ(o.messages[0]->envelope.mail_parameters[0].value, "8bitmime");
 }
@@ -207,7 +209,7 @@ TEST(SmtpSessionTest, PipelinedCommandsKeepTheirOrder) {
   expected.push_back("221 2.0.0 Bye");
   EXPECT_EQ(o.replies, expected);
   ASSERT_THAT(o.messages, SizeIs(2));
-  EXPECT_THAT(o.messages[0]->envelope.rcpt_to, SizeIs(50));
+  ASSERT_THAT(o.messages[0]->envelope.rcpt_to, SizeIs(50));
   EXPECT_EQ(o.messages[0]->envelope.rcpt_to[49], "r49@example.com");
   EXPECT_EQ(o.messages[0]->data, "Subject: x\r\n\r\nbody\r\n");
   EXPECT_EQ(o.messages[1]->data, "second\r\n");
@@ -263,7 +265,7 @@ TEST(SmtpSessionTest, WithoutEnhancedStatusCodes) {
 TEST(SmtpSessionTest, IdleTimeout) {
   const Outcome o =
       Dialogue().Send("EHLO x\r\nMAIL FROM:<a@b>\r\n").Idle().Run();
-  EXPECT_EQ(o.replies.back(), "421 4.4.2 localhost Error: timeout exceeded");
+  EXPECT_EQ(LastReply(o), "421 4.4.2 localhost Error: timeout exceeded");
   EXPECT_TRUE(o.closed);
 }
 
@@ -275,7 +277,7 @@ TEST(SmtpSessionTest, ShutdownMidData) {
           .Stop()
           .Send(".\r\n")
           .Run();
-  EXPECT_EQ(o.replies.back(), "421 4.3.2 localhost Service shutting down");
+  EXPECT_EQ(LastReply(o), "421 4.3.2 localhost Service shutting down");
   EXPECT_TRUE(o.closed);
   EXPECT_THAT(o.messages, IsEmpty());
 }
@@ -290,7 +292,7 @@ TEST(SmtpSessionTest, ClientClosedDropsTheTransaction) {
                         .Run();
   EXPECT_THAT(o.messages, IsEmpty());
   EXPECT_FALSE(o.closed);
-  EXPECT_EQ(o.replies.back(), "354 End data with <CR><LF>.<CR><LF>");
+  EXPECT_EQ(LastReply(o), "354 End data with <CR><LF>.<CR><LF>");
 }
 
 // ---------------------------------------------------------------------------
@@ -345,7 +347,7 @@ TEST(SmtpSessionTest, ASuccessResetsTheErrorCount) {
                         .Run();
   EXPECT_FALSE(o.closed);
   ASSERT_FALSE(o.replies.empty());
-  EXPECT_EQ(o.replies.back(), "250 2.0.0 Ok");
+  EXPECT_EQ(LastReply(o), "250 2.0.0 Ok");
 }
 
 // RFC 2920 3.1: without PIPELINING the client waits for each reply. Only a

@@ -80,7 +80,7 @@ TEST(SmtpSessionTest, UsesTheConfiguredMessageIds) {
                         .Send(Lines({"HELO c", "MAIL FROM:<a@b>",
                                      "RCPT TO:<c@d>", "DATA", "x", "."}))
                         .Run();
-  EXPECT_EQ(o.replies.back(), "250 2.0.0 Ok: queued as 42");
+  EXPECT_EQ(LastReply(o), "250 2.0.0 Ok: queued as 42");
   EXPECT_EQ(o.messages.at(0)->id, 42u);
 }
 
@@ -173,7 +173,7 @@ TEST(SmtpSessionTest, StrictLineEndingsRefuseBareCr) {
                         .Send(Lines({"EHLO x", "MAIL FROM:<a@b>",
                                      "RCPT TO:<c@d>", "DATA", "a\rb", "."}))
                         .Run();
-  EXPECT_EQ(o.replies.back(), "521 5.5.2 Bare CR or LF not allowed");
+  EXPECT_EQ(LastReply(o), "521 5.5.2 Bare CR or LF not allowed");
   EXPECT_TRUE(o.closed);
   EXPECT_THAT(o.messages, IsEmpty());
   EXPECT_THAT(o.violations, ElementsAre(Field(&Violation::code, "bare-cr")));
@@ -188,7 +188,7 @@ TEST(SmtpSessionTest, StrictLineEndingsRefuseBeforeTheEndOfData) {
           .Send(Lines({"EHLO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA"}) +
                 "line one\r\nbare\nmore data, no end yet")
           .Run();
-  EXPECT_EQ(o.replies.back(), "521 5.5.2 Bare CR or LF not allowed");
+  EXPECT_EQ(LastReply(o), "521 5.5.2 Bare CR or LF not allowed");
   EXPECT_TRUE(o.closed);
 }
 
@@ -221,7 +221,7 @@ TEST(SmtpSessionTest, StrictLineEndingsRefuseBareCrInACommand) {
   c.line_endings = LineEndings::kStrict;
   // The CR is known to be bare only when the "x" after it arrives.
   const Outcome o = Dialogue(c).Send("EHLO x\r\nNOOP\rx").Run();
-  EXPECT_EQ(o.replies.back(), "521 5.5.2 Bare CR or LF not allowed");
+  EXPECT_EQ(LastReply(o), "521 5.5.2 Bare CR or LF not allowed");
   EXPECT_THAT(o.violations, ElementsAre(Field(&Violation::code, "bare-cr")));
   const Outcome waiting = Dialogue(c).Send("EHLO x\r\nNOOP\r").Run();
   EXPECT_FALSE(waiting.closed);
@@ -238,7 +238,7 @@ TEST(SmtpSessionTest, MessageOfExactlyTheLimit) {
   c.limits.max_message_bytes = 20;
   const Outcome o =
       Dialogue(c).Send(Transaction("..3456789\r\n12345678\r\n")).Run();
-  EXPECT_EQ(o.replies.back(), "250 2.0.0 Ok: queued as 1");
+  EXPECT_EQ(LastReply(o), "250 2.0.0 Ok: queued as 1");
   ASSERT_THAT(o.messages, SizeIs(1));
   EXPECT_EQ(o.messages[0]->data.size(), 20u);
 }

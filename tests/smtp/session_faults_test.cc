@@ -124,13 +124,12 @@ TEST(SmtpSessionTest, FaultPositiveReplyKeepsTheStateChange) {
 }
 
 TEST(SmtpSessionTest, FaultPositiveReplyCannotRescueABadCommand) {
-  EXPECT_THAT(Dialogue()
-                  .Faults([](FaultScript& f) {
-                    f.At(Stage::kMailFrom).Reply(250, "fine");
-                  })
-                  .Send(Lines({"EHLO x", "MAIL FROM:bad"}))
-                  .Run()
-                  .replies.back(),
+  EXPECT_THAT(LastReply(Dialogue()
+                            .Faults([](FaultScript& f) {
+                              f.At(Stage::kMailFrom).Reply(250, "fine");
+                            })
+                            .Send(Lines({"EHLO x", "MAIL FROM:bad"}))
+                            .Run()),
               "501 5.1.7 Bad sender address syntax");
 }
 
@@ -291,7 +290,7 @@ TEST(SmtpSessionTest, FaultAtAuthIsRecorded) {
           })
           .Send(Lines({"EHLO x", "AUTH PLAIN AGFsaWNlAHNlY3JldA=="}))
           .Run();
-  EXPECT_EQ(o.replies.back(), "454 4.7.0 Temporary authentication failure");
+  EXPECT_EQ(LastReply(o), "454 4.7.0 Temporary authentication failure");
   EXPECT_THAT(o.authenticated, IsEmpty());
   ASSERT_THAT(o.auth_attempts, SizeIs(1));
   EXPECT_EQ(o.auth_attempts[0].reply_code, 454);
@@ -304,9 +303,10 @@ TEST(SmtpSessionTest, FaultDisconnectAtRcpt) {
           .Faults([](FaultScript& f) { f.At(Stage::kRcptTo).Disconnect(); })
           .Send(Lines({"EHLO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA"}))
           .Run();
-  EXPECT_EQ(o.replies.back(), "250 2.1.0 Ok");
+  EXPECT_EQ(LastReply(o), "250 2.1.0 Ok");
   EXPECT_TRUE(o.closed);
-  EXPECT_EQ(DescribeAll(o.actions).back(), "close");
+  ASSERT_FALSE(o.actions.empty());
+  EXPECT_EQ(Describe(o.actions.back()), "close");
 }
 
 TEST(SmtpSessionTest, FaultSilenceAtEndOfData) {
@@ -317,7 +317,7 @@ TEST(SmtpSessionTest, FaultSilenceAtEndOfData) {
           .Run();
   EXPECT_TRUE(o.silenced);
   EXPECT_THAT(o.messages, IsEmpty());
-  EXPECT_EQ(o.replies.back(), "354 End data with <CR><LF>.<CR><LF>");
+  EXPECT_EQ(LastReply(o), "354 End data with <CR><LF>.<CR><LF>");
 }
 
 TEST(SmtpSessionTest, FaultDelayThenNormalOrScriptedReply) {
@@ -342,6 +342,7 @@ TEST(SmtpSessionTest, FaultDelayThenNormalOrScriptedReply) {
           .Run();
   EXPECT_THAT(delivered.waits, ElementsAre(20ms));
   const std::vector<std::string> all = DescribeAll(delivered.actions);
+  ASSERT_GE(all.size(), 4u);
   EXPECT_EQ(all[all.size() - 4], "wait 20");
   EXPECT_THAT(all.back(), HasSubstr("queued as 1"));
 }

@@ -138,7 +138,7 @@ TEST(SmtpSessionTest, ImplicitTls) {
                         .Run();
   EXPECT_EQ(o.replies.front(), "220 localhost ESMTP smtpfixture");
   EXPECT_EQ(std::count(o.replies.begin(), o.replies.end(), "250-STARTTLS"), 0);
-  EXPECT_EQ(o.replies.back(), "503 5.5.1 Error: TLS already active");
+  EXPECT_EQ(LastReply(o), "503 5.5.1 Error: TLS already active");
 }
 
 TEST(SmtpSessionTest, StartTlsRequired) {

@@ -257,6 +257,14 @@ const char* const kEhloReply[8] = {
     "250-SMTPUTF8",      "250 CHUNKING"};
 
 // The reply lines after EHLO (whose reply is kEhloReply).
+std::string LastReply(const Outcome& o) {
+  if (o.replies.empty()) {
+    ADD_FAILURE() << "no reply at all";
+    return "";
+  }
+  return o.replies.back();
+}
+
 std::vector<std::string> After(const Outcome& o, std::size_t skip) {
   if (o.replies.size() < skip) return {};
   return std::vector<std::string>(o.replies.begin() + skip, o.replies.end());

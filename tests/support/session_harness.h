@@ -129,6 +129,9 @@ SessionConfig Tls(TlsPolicy policy);
 // The EHLO reply with default options.
 extern const char* const kEhloReply[8];
 
+// The last reply line; "" (and a test failure) if there is none.
+std::string LastReply(const Outcome& o);
+
 // The reply lines after the first `skip` ones; empty if there are fewer.
 std::vector<std::string> After(const Outcome& o, std::size_t skip);
 
