@@ -946,6 +946,15 @@ TEST(PrintTranscriptTest, PrintsTheEndOfTheDialogueAndTheViolations) {
             "  S: 220 2.0.0 Ready to start TLS\n"
             "  violation: bare-lf: a line ended in LF alone\n");
 
+  Session capped = FailedHandshakeSession();
+  capped.violations_dropped = 7;
+  std::ostringstream dropped;
+  detail::PrintTranscript(capped, 0, &dropped);
+  EXPECT_THAT(
+      dropped.str(),
+      ::testing::EndsWith("  violation: bare-lf: a line ended in LF alone\n"
+                          "  ... (7 more violations not recorded)\n"));
+
   std::ostringstream masked;
   detail::PrintTranscript(TlsSession(), 100, &masked);
   EXPECT_THAT(masked.str(), HasSubstr("\n  C: AUTH LOGIN\n"
