@@ -60,9 +60,11 @@ struct FaultRuleData;
 class FaultScriptAccess;
 }  // namespace detail
 
-// One rule being built. FaultScript::At() returns it; it is added to the
-// script when the expression that built it ends (its destructor), so it is
-// neither copied nor moved. Every method returns *this.
+// One rule being built. FaultScript::At() returns it by value; it is added to
+// the script when it is destroyed, that is when the expression that built it
+// ends (or, for `FaultRule rule = script.At(...);`, at the end of the
+// variable's scope). It is neither copied nor moved, and a reference to it
+// must not outlive that expression. Every method returns *this.
 class FaultRule {
  public:
   // Apply only when the command's argument contains `text` (case-sensitive).
