@@ -157,6 +157,14 @@ TEST(PrintTranscriptTest, PrintsTheEndOfTheDialogueAndTheViolations) {
   EXPECT_THAT(masked.str(), HasSubstr("\n  C: AUTH LOGIN\n"
                                       "  S: 334 VXNlcm5hbWU6\n"
                                       "  C: ***\n"));
+
+  Session capped = FailedHandshakeSession();
+  capped.violations_dropped = 7;
+  std::ostringstream dropped;
+  detail::PrintTranscript(capped, 0, &dropped);
+  EXPECT_THAT(dropped.str(),
+              EndsWith("  violation: bare-lf: a line ended in LF alone\n"
+                       "  ... (7 more violations not recorded)\n"));
 }
 
 // ---------------------------------------------------------------------------

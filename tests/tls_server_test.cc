@@ -2,6 +2,7 @@
 // a client that vanishes without close_notify after its 250, a client that
 // stalls mid-handshake, and one that aborts the handshake. Each must be
 // recorded, and none may lose an acknowledged message or hang the server.
+// Also what STARTTLS makes the server forget (RFC 3207 4.2).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
@@ -287,6 +288,59 @@ TEST(TlsInternalErrorTest, AChannelThatCannotBeMadeAfterStartTls) {
                   &Session::errors,
                   ElementsAre(AllOf(HasSubstr("internal error reading"),
                                     HasSubstr("TLS channel"))))));
+}
+
+class PlaintextAuthThenStartTlsTest : public SmtpServerTest {
+ protected:
+  ServerOptions Options() const override {
+    ServerOptions options;
+    options.tls = TlsPolicy::kStartTlsOptional;
+    options.auth.credentials = {{"alice", "secret"}, {"bob", "hunter2"}};
+    options.auth.allow_plaintext = true;
+    return options;
+  }
+};
+
+// RFC 3207 4.2: after STARTTLS the server forgets a plaintext AUTH, and so
+// does the Session record; a message sent over TLS without a new AUTH has no
+// identity, and a new AUTH is recorded as itself.
+TEST_F(PlaintextAuthThenStartTlsTest, StartTlsForgetsTheIdentityOnTheSession) {
+  RawClient socket;
+  ASSERT_TRUE(socket.Connect(server().Port()));
+  ASSERT_EQ(socket.ReadCode(), 220);
+  ASSERT_EQ(socket.Command("EHLO plain").value_or("").substr(0, 3), "250");
+  // "\0alice\0secret"
+  EXPECT_THAT(socket.Command("AUTH PLAIN AGFsaWNlAHNlY3JldA==").value_or(""),
+              StartsWith("235 "));
+  ASSERT_THAT(server().Sessions(), SizeIs(1));
+  ASSERT_TRUE(server().Sessions()[0].auth.has_value());
+  EXPECT_EQ(server().Sessions()[0].auth->username, "alice");
+
+  EXPECT_THAT(socket.Command("STARTTLS").value_or(""), StartsWith("220 "));
+  TlsClient tls(server().CaFile());
+  ASSERT_TRUE(tls.Handshake(socket.fd()));
+  // The server has processed the handshake once it answers over TLS.
+  tls.Send("EHLO secure\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250 "));
+  ASSERT_THAT(server().Sessions(), SizeIs(1));
+  EXPECT_FALSE(server().Sessions()[0].auth.has_value());
+
+  tls.Send("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("250"));
+  EXPECT_THAT(tls.Reply(), StartsWith("354"));
+  tls.Send("Subject: anonymous\r\n\r\nbody\r\n.\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("250 2.0.0 Ok"));
+  const std::vector<ReceivedMessage> messages = server().Messages();
+  ASSERT_THAT(messages, SizeIs(1));
+  EXPECT_FALSE(messages[0].auth().has_value());
+
+  // "\0bob\0hunter2"
+  tls.Send("AUTH PLAIN AGJvYgBodW50ZXIy\r\n");
+  EXPECT_THAT(tls.Reply(), StartsWith("235 "));
+  ASSERT_THAT(server().Sessions(), SizeIs(1));
+  ASSERT_TRUE(server().Sessions()[0].auth.has_value());
+  EXPECT_EQ(server().Sessions()[0].auth->username, "bob");
 }
 
 }  // namespace

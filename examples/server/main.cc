@@ -407,7 +407,8 @@ int Serve(const Config& config) {
 
   smtpfixture::Server server(config.options);
   for (const FaultSpec& fault : config.faults) {
-    smtpfixture::FaultRule& rule = server.Faults().At(fault.stage);
+    // The rule takes effect, whole, when `rule` goes out of scope.
+    smtpfixture::FaultRule rule = server.Faults().At(fault.stage);
     if (fault.contains) rule.WhenArgumentContains(*fault.contains);
     rule.Reply(fault.code, fault.text);  // the code was checked: no throw
     if (fault.times > 0) rule.Times(fault.times);

@@ -168,7 +168,12 @@ struct Session {
   std::optional<AuthInfo> auth;
   std::vector<AuthAttempt> auth_attempts;
   std::vector<TranscriptLine> transcript;
+  // Data violations (once per message, refused ones included) are kept up to
+  // 100 per session, so a client looping refused transactions cannot grow
+  // the record without bound; the ones past that are counted in
+  // violations_dropped. Command-level codes come at most once each.
   std::vector<Violation> violations;
+  std::size_t violations_dropped = 0;
   std::size_t messages = 0;  // messages accepted on this session
   bool closed = false;
   // Internal errors of the fixture on this connection (an exception caught

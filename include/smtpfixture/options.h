@@ -41,8 +41,11 @@ struct Extensions {  // what EHLO advertises (and accepts)
        dsn = true, enhanced_status_codes = true, size = true;
 };
 
-// kStrict: a bare CR or LF in the data gets 550 5.5.2 at the end of the data
-// and the message is not stored. kLenient stores it and records a Violation.
+// kStrict: the first bare CR or LF, in a command line or in DATA, is answered
+// "521 5.5.2 Bare CR or LF not allowed" as soon as it arrives and the
+// connection is closed; nothing of that transaction is stored (BDAT content
+// is binary and not checked). kLenient accepts it (a bare LF ends a command
+// line; in DATA it is data) and records a Violation ("bare-lf", "bare-cr").
 enum class LineEndings { kLenient, kStrict };
 
 struct ServerOptions {
