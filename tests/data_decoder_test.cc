@@ -301,6 +301,97 @@ TEST(DataDecoderTest, BinaryLimit) {
   EXPECT_EQ(decoder.TakeData(), "");
 }
 
+// The bulk scan stores whole clean lines at once and leaves everything else
+// to the octet-wise path; these put its edges where it looks: a CR as the
+// last octet of a piece, a dot as the first octet of the next, a check that
+// fails in the middle of a run of clean lines.
+TEST(DataDecoderTest, CrAtTheEndOfAPiece) {
+  const Decoded d = DecodeSplit("ab\r\ncd\r\n.\r\n", {7});
+  EXPECT_TRUE(d.finished);
+  EXPECT_EQ(d.data, "ab\r\ncd\r\n");
+  EXPECT_THAT(d.violations, IsEmpty());
+  const Decoded bare = DecodeSplit("ab\r\ncd\rx\r\n.\r\n", {7});
+  EXPECT_EQ(bare.data, "ab\r\ncd\rx\r\n");
+  EXPECT_THAT(bare.violations, ElementsAre(IsViolation("bare-cr", "line 2")));
+}
+
+TEST(DataDecoderTest, DotAtTheStartOfAPiece) {
+  const Decoded d = DecodeSplit("ab\r\ncd\r\n..e\r\n.\r\nQUIT\r\n", {8, 5});
+  EXPECT_TRUE(d.finished);
+  EXPECT_EQ(d.data, "ab\r\ncd\r\n.e\r\n");
+  const Decoded end = DecodeSplit("ab\r\ncd\r\n.\r\nQUIT\r\n", {8});
+  EXPECT_TRUE(end.finished);
+  EXPECT_EQ(end.consumed, 11u);
+  EXPECT_EQ(end.data, "ab\r\ncd\r\n");
+}
+
+std::string CleanLines(int count) {
+  std::string lines;
+  for (int i = 0; i < count; ++i) lines += "0123456789\r\n";
+  return lines;
+}
+
+TEST(DataDecoderTest, EightBitInALongRunOfCleanLines) {
+  const std::string content =
+      CleanLines(100) + "caf\xC3\xA9\r\n" + CleanLines(100) + "\xff\r\n";
+  const Decoded d = Decode(content + ".\r\n");
+  EXPECT_EQ(d.data, content);
+  EXPECT_THAT(d.violations,
+              ElementsAre(IsViolation("8bit-without-8bitmime", "line 101")));
+}
+
+TEST(DataDecoderTest, TooLongLineInALongRunOfCleanLines) {
+  const std::string content = CleanLines(50) + std::string(999, 'a') + "\r\n" +
+                              CleanLines(50) + std::string(2000, 'b') +
+                              "\r\n\n";
+  const Decoded d = Decode(content + "\r\n.\r\n");
+  EXPECT_EQ(d.data, content + "\r\n");
+  EXPECT_THAT(d.violations, ElementsAre(IsViolation("line-too-long", "line 51"),
+                                        IsViolation("bare-lf", "line 103")));
+}
+
+TEST(DataDecoderTest, LimitReachedInsideARunOfCleanLines) {
+  DataDecoderOptions options;
+  options.max_message_bytes = 100;
+  const Decoded d = Decode(CleanLines(50) + ".\r\n", options);
+  EXPECT_TRUE(d.finished);
+  EXPECT_TRUE(d.over_limit);
+  EXPECT_EQ(d.octets, 600u);
+  EXPECT_EQ(d.data, "");
+}
+
+// Long inputs of mostly clean lines in pieces of up to 300 octets, so that
+// the bulk scan sees many lines at once: the same result as one octet at a
+// time.
+TEST(DataDecoderTest, LongInputsAgreeAcrossLargePieces) {
+  std::mt19937 random(4242);
+  const char rare[] = {'\r', '\n', '.', '\x80'};
+  for (int round = 0; round < 100; ++round) {
+    std::string input;
+    const int lines = static_cast<int>(random() % 40);
+    for (int line = 0; line < lines; ++line) {
+      const std::size_t length = random() % 3 == 0 ? random() % 1100 : 76;
+      for (std::size_t i = 0; i < length; ++i) {
+        input.push_back(random() % 200 == 0 ? rare[random() % sizeof rare]
+                                            : 'a');
+      }
+      input += random() % 8 == 0 ? "\r\n." : "\r\n";
+    }
+    input += "\r\n.\r\n";
+    DataDecoderOptions options;
+    options.max_message_bytes = random() % 4 == 0 ? 5000 : 0;
+    std::vector<std::size_t> cuts;
+    for (std::size_t total = 0; total < input.size();) {
+      cuts.push_back(1 + random() % 300);
+      total += cuts.back();
+    }
+    const Decoded bytewise =
+        DecodeSplit(input, std::vector<std::size_t>(input.size(), 1), options);
+    EXPECT_EQ(Describe(DecodeSplit(input, cuts, options)), Describe(bytewise));
+    EXPECT_EQ(Describe(DecodeSplit(input, {}, options)), Describe(bytewise));
+  }
+}
+
 // Random inputs over the octets that matter: every split agrees (Decode
 // checks), and without bare line endings the result matches a simple
 // line-by-line reading.

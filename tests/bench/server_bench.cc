@@ -4,7 +4,15 @@
 //
 //   build/dev/tests/bench/server_bench
 //
-// Throughput benchmarks report items_per_second = messages per second.
+// Throughput benchmarks report items_per_second = messages per second; the
+// ones with the server in its own process also report server_us_per_message,
+// its CPU time (user + system, from /proc) per message.
+//
+// To profile the server side alone, give the external server a wrapper:
+//   SMTPFIXTURE_BENCH_SERVER_WRAPPER="valgrind --tool=callgrind
+//     --toggle-collect=uv_run --callgrind-out-file=/tmp/server.%p"
+//     build/dev/tests/bench/server_bench --benchmark_filter=SmtpfixtureServer
+// (uv_run: the loop thread's work, not the start-up).
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
 #include <netinet/in.h>
@@ -262,8 +270,28 @@ struct ExternalServer {
   }
 };
 
+// Words of SMTPFIXTURE_BENCH_SERVER_WRAPPER, put before an external
+// server's command line (a profiler).
+std::vector<std::string> ServerWrapper() {
+  std::vector<std::string> words;
+  const char* wrapper = std::getenv("SMTPFIXTURE_BENCH_SERVER_WRAPPER");
+  if (wrapper == nullptr) return words;
+  std::string word;
+  for (const char* p = wrapper;; ++p) {
+    if (*p == ' ' || *p == '\0') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      if (*p == '\0') break;
+    } else {
+      word.push_back(*p);
+    }
+  }
+  return words;
+}
+
 bool WaitUntilListening(std::uint16_t port) {
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  // Long enough for a server started under valgrind.
+  for (int attempt = 0; attempt < 3000; ++attempt) {
     Client probe;
     if (probe.Connect(port)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -292,8 +320,10 @@ std::optional<ExternalServer> Spawn(std::vector<std::string> argv,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::vector<std::string> words = ServerWrapper();
+  words.insert(words.end(), argv.begin(), argv.end());
   std::vector<char*> args;
-  for (std::string& arg : argv) args.push_back(arg.data());
+  for (std::string& arg : words) args.push_back(arg.data());
   args.push_back(nullptr);
   ExternalServer server;
   const int rc = posix_spawnp(&server.pid, args[0], &actions, nullptr,
@@ -347,8 +377,8 @@ double ProcessCpuSeconds(pid_t pid) {
 // Loads a server running in its own process, so that its CPU time is
 // measured apart from the client's: counter server_us_per_message.
 void RunExternal(benchmark::State& state, std::vector<std::string> argv,
-                 bool reads_port, std::uint16_t port,
-                 Mode mode = Mode::kPlain) {
+                 bool reads_port, std::uint16_t port, Mode mode = Mode::kPlain,
+                 bool reconnect = false) {
   std::optional<ExternalServer> server =
       Spawn(std::move(argv), reads_port, port);
   if (!server) {
@@ -366,7 +396,7 @@ void RunExternal(benchmark::State& state, std::vector<std::string> argv,
   const int per_connection = static_cast<int>(state.range(0));
   const double cpu_before = ProcessCpuSeconds(server->pid);
   for (auto _ : state) {
-    if (!Load(server->port, mode, context, per_connection, false)) {
+    if (!Load(server->port, mode, context, per_connection, reconnect)) {
       state.SkipWithError("a message was refused");
       break;
     }
@@ -405,6 +435,17 @@ void BM_ImplicitTlsSmtpfixtureServer(benchmark::State& state) {
 }
 BENCHMARK(BM_ImplicitTlsSmtpfixtureServer)
     ->Arg(250)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// A full TLS 1.3 handshake (ECDSA P-256, X25519) per message.
+void BM_ImplicitTlsConnectionPerMessageSmtpfixtureServer(
+    benchmark::State& state) {
+  RunExternal(state, {SMTPFIXTURE_SERVER_PROGRAM, "--tls", "implicit"}, true, 0,
+              Mode::kImplicit, /*reconnect=*/true);
+}
+BENCHMARK(BM_ImplicitTlsConnectionPerMessageSmtpfixtureServer)
+    ->Arg(50)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 #endif
