@@ -26,6 +26,9 @@ packages=(
   libuv1-dev
   libcurl4-openssl-dev
   clang-format
+  # Compiler cache: .ci/run uses it, so a CI machine that is kept between runs
+  # rebuilds only what changed.
+  ccache
   # Fuzzers: clang with libFuzzer and the sanitizer runtimes.
   clang-14
   libclang-rt-14-dev
