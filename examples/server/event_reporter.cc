@@ -74,22 +74,6 @@ std::string SessionClosed(const Session& session) {
       .str();
 }
 
-// "pass", "fail", "permerror", "nokey": RFC 8601's words, as mail logs
-// write them.
-const char* DkimStatusWord(smtpfixture::DkimStatus status) {
-  switch (status) {
-    case smtpfixture::DkimStatus::kPass:
-      return "pass";
-    case smtpfixture::DkimStatus::kFail:
-      return "fail";
-    case smtpfixture::DkimStatus::kPermError:
-      return "permerror";
-    case smtpfixture::DkimStatus::kNoKey:
-      return "nokey";
-  }
-  return "unknown";
-}
-
 std::string MessageReceived(const ReceivedMessage& message,
                             const std::string& eml) {
   const smtpfixture::Envelope& envelope = message.envelope();
@@ -112,13 +96,14 @@ std::string MessageReceived(const ReceivedMessage& message,
   // Verified with --dkim-key's records; one result per DKIM-Signature.
   std::vector<std::string> dkim;
   for (const smtpfixture::DkimResult& result : message.Dkim()) {
-    dkim.push_back(JsonObject()
-                       .String("status", DkimStatusWord(result.status))
-                       .String("domain", result.domain)
-                       .String("selector", result.selector)
-                       .String("algorithm", result.algorithm)
-                       .String("reason", result.reason)
-                       .str());
+    dkim.push_back(
+        JsonObject()
+            .String("status", smtpfixture::DkimStatusName(result.status))
+            .String("domain", result.domain)
+            .String("selector", result.selector)
+            .String("algorithm", result.algorithm)
+            .String("reason", result.reason)
+            .str());
   }
   JsonObject event;
   event.String("event", "message_received")

@@ -98,18 +98,26 @@ std::string Show(const T& value) {
   return os.str();
 }
 
+// `{ a, b }` with each element shown by `show`, at most `max_items`.
+template <typename Element, typename ShowFn>
+std::string JoinShown(const std::vector<Element>& elements, ShowFn show,
+                      std::size_t max_items = 10) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < elements.size() && i < max_items; ++i) {
+    out += i == 0 ? " " : ", ";
+    out += show(elements[i]);
+  }
+  if (elements.size() > max_items) {
+    out += ", ... (" + std::to_string(elements.size() - max_items) + " more)";
+  }
+  out += elements.empty() ? "}" : " }";
+  return out;
+}
+
 template <typename T>
 std::string ShowList(const std::vector<T>& items, std::size_t max_items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size() && i < max_items; ++i) {
-    out += i == 0 ? " " : ", ";
-    out += Show(items[i]);
-  }
-  if (items.size() > max_items) {
-    out += ", ... (" + std::to_string(items.size() - max_items) + " more)";
-  }
-  out += items.empty() ? "}" : " }";
-  return out;
+  return JoinShown(
+      items, [](const T& item) { return Show(item); }, max_items);
 }
 
 }  // namespace detail

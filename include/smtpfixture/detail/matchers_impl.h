@@ -145,22 +145,6 @@ inline std::optional<std::string> TlsErrorOf(const Session& session) {
 // ---------------------------------------------------------------------------
 // Some element of a list read from the subject.
 
-// `{ a, b }` with each element shown by `show`, at most `max_items`.
-template <typename Element, typename ShowFn>
-std::string JoinShown(const std::vector<Element>& elements, ShowFn show,
-                      std::size_t max_items = 10) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < elements.size() && i < max_items; ++i) {
-    out += i == 0 ? " " : ", ";
-    out += show(elements[i]);
-  }
-  if (elements.size() > max_items) {
-    out += ", ... (" + std::to_string(elements.size() - max_items) + " more)";
-  }
-  out += elements.empty() ? "}" : " }";
-  return out;
-}
-
 struct ListWords {
   std::string describe;  // "envelope recipient that "
   std::string singular;  // "envelope recipient" (a match: "whose ... #0 is")
