@@ -359,6 +359,7 @@ std::optional<ExternalServer> Spawn(std::vector<std::string> argv,
 struct CpuSeconds {
   double user = 0;
   double system = 0;
+  double minor_faults = 0;  // page faults served without I/O (fresh pages)
 };
 CpuSeconds ProcessCpuSeconds(pid_t pid) {
   FILE* file =
@@ -372,11 +373,13 @@ CpuSeconds ProcessCpuSeconds(pid_t pid) {
   // the 13th.
   const char* rest = std::strrchr(buffer, ')');
   if (rest == nullptr) return {};
-  unsigned long long utime = 0, stime = 0;
-  std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+  unsigned long long faults = 0, utime = 0, stime = 0;
+  std::sscanf(rest + 2,
+              "%*c %*d %*d %*d %*d %*d %*u %llu %*u %*u %*u %llu %llu", &faults,
               &utime, &stime);
   const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return {static_cast<double>(utime) / tick, static_cast<double>(stime) / tick};
+  return {static_cast<double>(utime) / tick, static_cast<double>(stime) / tick,
+          static_cast<double>(faults)};
 }
 
 // Loads a server running in its own process, so that its CPU time is
@@ -416,6 +419,9 @@ void RunExternal(benchmark::State& state, std::vector<std::string> argv,
     state.counters["server_us_per_message"] = (user + system) * per_message;
     state.counters["server_user_us"] = user * per_message;
     state.counters["server_system_us"] = system * per_message;
+    state.counters["server_page_faults"] =
+        (cpu_after.minor_faults - cpu_before.minor_faults) /
+        static_cast<double>(messages);
   }
   if (context != nullptr) SSL_CTX_free(context);
 }
