@@ -35,7 +35,7 @@ TEST_P(ServerEventsTest, Passes) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ServerEventsTest,
     ::testing::Values("events", "dkim", "fault", "auth-file", "bad-fault",
-                      "strict-line-endings", "max-connections"),
+                      "strict-line-endings", "max-connections", "huge-pages"),
     [](const ::testing::TestParamInfo<const char*>& param_info) {
       std::string name;
       for (const char* c = param_info.param; *c != '\0'; ++c) {

@@ -41,9 +41,10 @@ class Server:
     """smtpfixture-server in a child process, its stdout read line by line
     on a thread so that every wait has a timeout."""
 
-    def __init__(self, binary, *args):
+    def __init__(self, binary, *args, env=None):
         self.process = subprocess.Popen(
-            [binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            [binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env)
         self.lines = queue.Queue()
         self.events = []  # every event read so far, in order
         threading.Thread(target=self._read, daemon=True).start()
@@ -321,7 +322,38 @@ def case_dkim(binary):
         server.stop()
 
 
+def case_huge_pages(binary):
+    """The heap in huge pages where the kernel has them: the server
+    re-executes itself (same process) with glibc's tunables, unless told not
+    to or given GLIBC_TUNABLES of its own; it serves either way."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as setting:
+            thp_on = "[never]" not in setting.read()
+    except OSError:
+        thp_on = False
+    base = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
+    own = dict(base, GLIBC_TUNABLES="glibc.malloc.tcache_count=7")
+    runs = [((), base, "huge-pages" if thp_on else "default"),
+            (("--no-huge-pages",), base, "default"),
+            ((), own, "default")]
+    for args, env, heap in runs:
+        server = Server(binary, "--events", "--tls", "none", *args, env=env)
+        try:
+            listening = server.listening
+            check(listening["heap"] == heap, (args, listening))
+            with smtplib.SMTP("127.0.0.1", server.port,
+                              timeout=TIMEOUT) as smtp:
+                smtp.sendmail("a@example.com", ["b@example.com"],
+                              message("heap " + heap))
+                received = server.next_event("message_received")
+            check(received["subject"] == "heap " + heap, received)
+        finally:
+            status = server.stop()
+        check(status == 0, "exit status %r for %r" % (status, args))
+
+
 CASES = {
+    "huge-pages": case_huge_pages,
     "dkim": case_dkim,
     "events": case_events,
     "fault": case_fault,
