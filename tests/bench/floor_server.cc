@@ -28,8 +28,8 @@ struct Peer {
 // Appends the replies to every complete line of `peer.input` to `out`.
 void Answer(Peer& peer, std::string& out) {
   std::size_t start = 0;
-  for (std::size_t end; (end = peer.input.find("\r\n", start)) !=
-                        std::string::npos;
+  for (std::size_t end;
+       (end = peer.input.find("\r\n", start)) != std::string::npos;
        start = end + 2) {
     if (peer.in_data) {
       if (end == start + 1 && peer.input[start] == '.') {
