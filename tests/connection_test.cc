@@ -92,6 +92,29 @@ TEST(ConnectionTest, StreamingDuringADelayIsNotQueuedWithoutBound) {
   EXPECT_LT(detail::test_hooks.max_pending_actions.load(), 2000u);
 }
 
+TEST(ConnectionTest, ABurstOfPipelinedCommandsLeavesNoLargeVectorBehind) {
+  Server server(Plain());
+  server.Start();
+  detail::test_hooks.max_spare_actions = 0;
+  detail::test_hooks.max_pending_actions = 0;
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_EQ(client.ReadCode(), 220);
+  // 3,000 commands in one write: reads of thousands of actions each.
+  std::string burst = "EHLO burst\r\n";
+  for (int i = 0; i < 3000; ++i) burst += "NOOP\r\n";
+  ASSERT_TRUE(client.Send(burst));
+  const auto timeout = ScaledTimeout(std::chrono::seconds(10));
+  ASSERT_THAT(client.ReadReply(timeout),
+              ::testing::Optional(StartsWith("250")));
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_EQ(client.ReadLine(timeout), "250 2.0.0 Ok") << "reply " << i;
+  }
+  // The vector kept for the next read stays small; a read did carry many.
+  EXPECT_LE(detail::test_hooks.max_spare_actions.load(), 64u);
+  EXPECT_GT(detail::test_hooks.max_pending_actions.load(), 64u);
+}
+
 // Holds every free descriptor of the process (under a lowered soft limit, so
 // that filling the table stays cheap) until Release().
 class DescriptorHog {
