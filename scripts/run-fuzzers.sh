@@ -20,6 +20,7 @@ cmake --build --preset fuzz
 extra_seeds() {
   case "$1" in
     mime) echo tests/data/mime ;;
+    dkim) echo tests/data/dkim/fuzz_seeds ;;
   esac
 }
 
@@ -44,7 +45,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   if [ -d "tests/fuzz/corpus/$name" ]; then
     cp -R "tests/fuzz/corpus/$name/." "$corpus/"
-  else
+  elif [ -z "$(extra_seeds "$name")" ]; then
     echo "run-fuzzers: warning: no seed corpus tests/fuzz/corpus/$name/"
   fi
   log="$work/$target.log"
