@@ -18,7 +18,7 @@ using detail::FaultAction;
 // The server's side of the script (fixture/smtp/fault_match.h).
 std::optional<FaultAction> Match(const FaultScript& script, Stage stage,
                                  std::string_view argument) {
-  return detail::MatchFault(script, stage, argument);
+  return detail::FaultScriptAccess::Match(script, stage, argument);
 }
 
 TEST(FaultsTest, NoRulesNoFault) {
