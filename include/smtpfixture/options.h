@@ -64,6 +64,9 @@ struct ServerOptions {
   // The DKIM key records ReceivedMessage::Dkim() verifies with; read only
   // when a test asks, never at Start().
   DkimKeys dkim_keys;
+  // The server attacks the client's TLS upgrade (tls.h); `tls` is then
+  // ignored. kNone: an honest server.
+  TlsAttack attack = TlsAttack::kNone;
 };
 
 }  // namespace smtpfixture

@@ -29,6 +29,7 @@ namespace smtpfixture {
 // "STARTTLS", "TLSv1.3 ...": the names of TlsModeName() and friends.
 void PrintTo(TlsMode mode, std::ostream* os);
 void PrintTo(TlsPolicy policy, std::ostream* os);
+void PrintTo(TlsAttack attack, std::ostream* os);
 void PrintTo(CertificateProblem problem, std::ostream* os);
 void PrintTo(Stage stage, std::ostream* os);
 void PrintTo(Direction direction, std::ostream* os);  // "C" or "S"

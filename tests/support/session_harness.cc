@@ -38,6 +38,9 @@ std::string Describe(const CloseAction&) { return "close"; }
 std::string Describe(const WaitAction& a) {
   return "wait " + std::to_string(a.duration.count());
 }
+std::string Describe(const HoldAction& a) {
+  return "hold " + std::to_string(a.duration.count());
+}
 std::string Describe(const SilenceAction&) { return "silence"; }
 std::string Describe(const TranscriptAction& a) {
   return std::string(a.line.direction == Direction::kClient ? "C: " : "S: ") +
@@ -100,9 +103,30 @@ Outcome Summarize(Actions actions, std::size_t greeting_actions) {
   for (std::size_t i = 0; i < actions.size(); ++i) {
     const Action& action = actions[i];
     if (const auto* w = std::get_if<WriteAction>(&action)) {
-      for (std::string& line : ReplyLines(w->bytes)) {
+      // A TlsAttack's injected bytes follow the reply's last line in its
+      // write: kept apart (Outcome::injected), not checked as a reply.
+      std::string bytes = w->bytes;
+      std::string injected;
+      std::size_t end = 0;
+      while (end + 3 < bytes.size() && bytes[end + 3] == '-') {
+        end = bytes.find("\r\n", end);
+        end = end == std::string::npos ? bytes.size() : end + 2;
+      }
+      end = std::min(bytes.find("\r\n", end), bytes.size());
+      if (end + 2 < bytes.size()) {
+        injected = bytes.substr(end + 2);
+        bytes.resize(end + 2);
+        o.injected += injected;
+      }
+      std::vector<std::string> lines = ReplyLines(bytes);
+      for (std::string& line : lines) {
         written.push_back(line);
         (i < greeting_actions ? o.greeting : o.replies).push_back(line);
+      }
+      for (std::string_view rest = injected; !rest.empty();) {
+        const std::size_t cut = std::min(rest.find("\r\n"), rest.size());
+        written.emplace_back(rest.substr(0, cut));
+        rest.remove_prefix(std::min(cut + 2, rest.size()));
       }
     } else if (const auto* d = std::get_if<DeliverAction>(&action)) {
       o.messages.push_back(d->message);
@@ -124,6 +148,8 @@ Outcome Summarize(Actions actions, std::size_t greeting_actions) {
     } else if (const auto* dropped =
                    std::get_if<ViolationsDroppedAction>(&action)) {
       o.violations_dropped = dropped->total;
+    } else if (const auto* hold = std::get_if<HoldAction>(&action)) {
+      o.holds.push_back(hold->duration);
     } else if (const auto* wait = std::get_if<WaitAction>(&action)) {
       o.waits.push_back(wait->duration);
     } else if (std::holds_alternative<StartTlsAction>(action)) {
@@ -193,6 +219,9 @@ Actions Dialogue::RunWith(
         break;
       case Step::kIdle:
         session.IdleTimeout(out);
+        break;
+      case Step::kHoldEnded:
+        session.HoldEnded();
         break;
       case Step::kShutdown:
         session.Shutdown(out);
@@ -285,6 +314,14 @@ std::vector<std::string> Replies(const std::string& commands,
 SessionConfig Tls(TlsPolicy policy) {
   SessionConfig c;
   c.tls_policy = policy;
+  return c;
+}
+
+SessionConfig Attacked(TlsAttack attack) {
+  SessionConfig c;
+  c.auth.credentials = {{"alice", "secret"}};
+  c.auth.mechanisms = {"PLAIN", "LOGIN"};
+  c.attack = attack;
   return c;
 }
 

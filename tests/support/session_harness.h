@@ -36,6 +36,8 @@ struct Outcome {
           // identity forgotten
   std::vector<TranscriptLine> transcript;
   std::vector<std::chrono::milliseconds> waits;
+  std::vector<std::chrono::milliseconds> holds;  // HoldAction (TlsAttack)
+  std::string injected;  // written behind a reply, in its write (TlsAttack)
   int start_tls = 0;
   bool closed = false;
   bool silenced = false;
@@ -81,6 +83,11 @@ class Dialogue {
     steps_.push_back({Step::kTls, {}});
     return *this;
   }
+  // The connection let a held reply go (HoldAction, TlsAttack).
+  Dialogue& HoldOver() {
+    steps_.push_back({Step::kHoldEnded, {}});
+    return *this;
+  }
   Dialogue& Idle() {
     steps_.push_back({Step::kIdle, {}});
     return *this;
@@ -102,7 +109,15 @@ class Dialogue {
 
  private:
   struct Step {
-    enum Kind { kSend, kTls, kIdle, kShutdown, kClientClosed, kGreet } kind;
+    enum Kind {
+      kSend,
+      kTls,
+      kIdle,
+      kShutdown,
+      kClientClosed,
+      kGreet,
+      kHoldEnded
+    } kind;
     std::string bytes;
   };
 
@@ -125,6 +140,7 @@ std::string Transaction(const std::string& body);
 SessionConfig Plain();
 SessionConfig WithAuth();  // all four mechanisms, alice/secret, plaintext ok
 SessionConfig Tls(TlsPolicy policy);
+SessionConfig Attacked(TlsAttack attack);  // WithAuth(), under `attack`
 
 // The EHLO reply with default options.
 extern const char* const kEhloReply[8];
