@@ -699,5 +699,63 @@ TEST(CompositionTest, AFailingExpectationShowsTheExplanation) {
 // ---------------------------------------------------------------------------
 // Printers.
 
+// ---------------------------------------------------------------------------
+// ResistedTlsAttack.
+
+Session AttackedSession() {
+  Session session{};
+  session.transcript = {
+      {Direction::kServer, "220 localhost ESMTP smtpfixture"},
+      {Direction::kClient, "EHLO x"},
+      {Direction::kServer, "250 localhost"},
+      {Direction::kClient, "MAIL FROM:<a@b>"},
+      {Direction::kServer, "250 2.1.0 Ok"},
+      {Direction::kClient, "AUTH PLAIN ****"},
+  };
+  session.violations = {
+      {"bare-lf", "command line 1 ends in a bare LF"},
+      {"insecure-plaintext-mail",
+       "\"MAIL FROM:<a@b>\": sent without TLS under strip-starttls"},
+      {"insecure-plaintext-auth",
+       "\"AUTH PLAIN ****\": sent without TLS under strip-starttls"},
+  };
+  return session;
+}
+
+TEST(ResistedTlsAttackTest, MatchesOnlyWithoutInsecureViolations) {
+  Session clean = AttackedSession();
+  clean.violations.resize(1);  // bare-lf is not a finding
+  EXPECT_THAT(clean, ResistedTlsAttack());
+  EXPECT_THAT(AttackedSession(), Not(ResistedTlsAttack()));
+  EXPECT_THAT(AttackedSession(), HasViolation("insecure-plaintext-auth"));
+  EXPECT_THAT(clean, Not(HasViolation(StartsWith("insecure-"))));
+}
+
+TEST(ResistedTlsAttackTest, DescribesAndExplainsWithTheTranscriptLine) {
+  EXPECT_EQ(DescribeOnSession(ResistedTlsAttack()),
+            "resisted the TLS attack (no violation whose code starts with "
+            "\"insecure-\")");
+  EXPECT_EQ(DescribeOnSession(ResistedTlsAttack(), /*negation=*/true),
+            "did not resist the TLS attack (some violation's code starts "
+            "with \"insecure-\")");
+  EXPECT_EQ(Explain(ResistedTlsAttack(), AttackedSession()),
+            "which did not resist: insecure-plaintext-mail at transcript line "
+            "4, C: \"MAIL FROM:<a@b>\", sent without TLS under "
+            "strip-starttls; insecure-plaintext-auth at transcript line 6, C: "
+            "\"AUTH PLAIN ****\", sent without TLS under strip-starttls");
+  Session clean = AttackedSession();
+  clean.violations.resize(1);
+  EXPECT_EQ(Explain(ResistedTlsAttack(), clean),
+            "which has no insecure-* violation");
+  // A line no longer in the transcript: the detail alone.
+  Session cut = AttackedSession();
+  cut.transcript.resize(2);
+  EXPECT_EQ(Explain(Not(ResistedTlsAttack()), cut),
+            "which did not resist: insecure-plaintext-mail (\"MAIL "
+            "FROM:<a@b>\": sent without TLS under strip-starttls); "
+            "insecure-plaintext-auth (\"AUTH PLAIN ****\": sent without TLS "
+            "under strip-starttls)");
+}
+
 }  // namespace
 }  // namespace smtpfixture

@@ -278,6 +278,14 @@ auto HandshakeFailed(const M& reason_m) {
 // A TLS handshake was started and did not complete, for whatever reason.
 inline detail::HandshakeFailedMatcher HandshakeFailed() { return {}; }
 
+// The client resisted the server's TlsAttack: the session has no violation
+// whose code starts with "insecure-" (insecure-plaintext-mail,
+// insecure-plaintext-auth, insecure-injected-reply,
+// insecure-plaintext-on-implicit-port). The explanation names each one with
+// the transcript line that showed it. Sessions of a server without an attack
+// always match.
+inline detail::ResistedTlsAttackMatcher ResistedTlsAttack() { return {}; }
+
 // Some transcript line matches; a line is the whole line as sent, reply code
 // included, without CRLF ("250 2.1.0 OK", "MAIL FROM:<a@example.com>").
 template <typename M>

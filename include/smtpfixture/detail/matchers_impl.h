@@ -484,6 +484,50 @@ class HandshakeFailedMatcher {
   }
 };
 
+// ResistedTlsAttack(): no violation whose code starts with "insecure-"; the
+// explanation names each one with the transcript line that showed it (the
+// client line the violation's detail starts with, in double quotes).
+class ResistedTlsAttackMatcher {
+ public:
+  using is_gtest_matcher = void;
+
+  bool MatchAndExplain(const Session& session,
+                       ::testing::MatchResultListener* listener) const {
+    bool resisted = true;
+    for (const Violation& v : session.violations) {
+      if (v.code.compare(0, 9, "insecure-") != 0) continue;
+      if (!listener->IsInterested()) return false;
+      *listener << (resisted ? "which did not resist: " : "; ") << v.code;
+      resisted = false;
+      bool shown = false;
+      std::size_t number = 0;
+      for (const TranscriptLine& line : session.transcript) {
+        ++number;
+        const std::string quoted = "\"" + line.text + "\": ";
+        if (line.direction == Direction::kClient &&
+            v.detail.compare(0, quoted.size(), quoted) == 0) {
+          *listener << " at transcript line " << number
+                    << ", C: " << Quote(line.text) << ", "
+                    << v.detail.substr(quoted.size());
+          shown = true;
+          break;
+        }
+      }
+      if (!shown) *listener << " (" << v.detail << ")";
+    }
+    if (resisted) *listener << "which has no insecure-* violation";
+    return resisted;
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "resisted the TLS attack (no violation whose code starts with "
+           "\"insecure-\")";
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "did not resist the TLS attack (some violation's code starts "
+           "with \"insecure-\")";
+  }
+};
+
 // HasValidDkimSignature(): some DKIM result is kPass, with a d= matching
 // `domain` when one is given.
 class HasValidDkimSignatureMatcher {
