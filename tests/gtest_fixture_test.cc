@@ -377,3 +377,54 @@ TEST(AllTlsPoliciesTest, NamesEveryPolicyOnce) {
 
 }  // namespace
 }  // namespace smtpfixture
+
+namespace smtpfixture {
+namespace {
+
+class EveryAttack : public SmtpTlsAttackTest {
+ protected:
+  ServerOptions BaseOptions() const override {
+    ServerOptions options;
+    options.hostname = "attack.test";
+    options.tls = TlsPolicy::kImplicit;  // ignored under an attack
+    return options;
+  }
+};
+
+TEST_P(EveryAttack, RunsUnderTheParameterisedAttack) {
+  EXPECT_EQ(server().Options().attack, GetParam());
+  EXPECT_EQ(server().Options().hostname, "attack.test");
+  const bool smtps = GetParam() == TlsAttack::kPlaintextOnImplicitPort;
+  EXPECT_EQ(server().Url().rfind(smtps ? "smtps://" : "smtp://", 0), 0u)
+      << server().Url();
+  EXPECT_THAT(::testing::UnitTest::GetInstance()->current_test_info()->name(),
+              ::testing::EndsWith(TlsAttackParamName(
+                  ::testing::TestParamInfo<TlsAttack>(GetParam(), 0))));
+}
+
+SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_ATTACKS(EveryAttack);
+
+TEST(AllTlsAttacksTest, InstanceNamesAreTheEnumeratorsWithoutK) {
+  std::vector<std::string> names;
+  for (TlsAttack attack : AllTlsAttacks()) {
+    names.push_back(
+        TlsAttackParamName(::testing::TestParamInfo<TlsAttack>(attack, 0)));
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre(
+                         "StripStartTls", "RefuseStartTls", "RejectStartTls",
+                         "StartTlsWrongReply", "RefuseEhlo", "InjectReplies",
+                         "InjectPartialReply", "PlaintextOnImplicitPort"));
+}
+
+// By hand over a subset, kNone included.
+class SomeAttacks : public SmtpTlsAttackTest {};
+TEST_P(SomeAttacks, NoneIsAnHonestServer) {
+  EXPECT_EQ(server().Url().rfind("smtp://", 0), 0u);
+}
+INSTANTIATE_TEST_SUITE_P(ByHand, SomeAttacks,
+                         ::testing::Values(TlsAttack::kNone,
+                                           TlsAttack::kRefuseEhlo),
+                         TlsAttackParamName);
+
+}  // namespace
+}  // namespace smtpfixture

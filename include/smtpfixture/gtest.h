@@ -120,7 +120,44 @@ std::vector<TlsPolicy> AllTlsPolicies();
 // "Implicit".
 std::string TlsPolicyParamName(const ::testing::TestParamInfo<TlsPolicy>& info);
 
+// Does the mailer insist on TLS? One TEST_P run against every TlsAttack
+// (docs/attacks.md), with one line to instantiate:
+//
+//   class MailerUnderAttack : public SmtpTlsAttackTest {};
+//   TEST_P(MailerUnderAttack, SendsNothingWithoutTls) {
+//     Mailer mailer(server().Url(), server().CaFile(), Mailer::kRequireTls);
+//     mailer.Send("a@example.com", {"b@example.com"}, "Hi", "Body");
+//     EXPECT_THAT(server().Messages(), Each(Not(TlsModeIs(TlsMode::kNone))));
+//     EXPECT_THAT(server().Sessions(), Each(ResistedTlsAttack()));
+//   }
+//   SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_ATTACKS(MailerUnderAttack);
+//
+// Override BaseOptions() to configure everything but the attack. The class
+// may be instantiated by hand over any subset of attacks, kNone included.
+class SmtpTlsAttackTest : public SmtpServerTest,
+                          public ::testing::WithParamInterface<TlsAttack> {
+ protected:
+  virtual ServerOptions BaseOptions() const { return ServerOptions{}; }
+  ServerOptions Options() const override {
+    ServerOptions options = BaseOptions();
+    options.attack = GetParam();
+    return options;
+  }
+};
+
+// Test-name suffixes: the enumerators without their k ("StripStartTls",
+// "InjectPartialReply", ...; "None"): GoogleTest names cannot hold the "-"
+// of TlsAttackName().
+std::string TlsAttackParamName(const ::testing::TestParamInfo<TlsAttack>& info);
+
 }  // namespace smtpfixture
+
+// Instantiates `suite` (a SmtpTlsAttackTest) over AllTlsAttacks().
+#define SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_ATTACKS(suite) \
+  INSTANTIATE_TEST_SUITE_P(                                \
+      AllTlsAttacks, suite,                                \
+      ::testing::ValuesIn(::smtpfixture::AllTlsAttacks()), \
+      ::smtpfixture::TlsAttackParamName)
 
 #define SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_POLICIES(suite) \
   INSTANTIATE_TEST_SUITE_P(                                 \
