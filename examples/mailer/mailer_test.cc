@@ -28,6 +28,7 @@ using ::example::SendResult;
 using ::example::SendWithRetry;
 using ::testing::AllOf;
 using ::testing::AnyOf;
+using ::testing::Contains;
 using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
@@ -558,5 +559,81 @@ TEST_F(OAuthTest, AuthenticatesWithBearerToken) {
       server().Messages(),
       ElementsAre(AllOf(AuthenticatedAs("alice"), AuthMechanismIs("XOAUTH2"))));
 }
+
+// ---------------------------------------------------------------------------
+// Does the mailer insist on TLS? The server plays a network attacker on the
+// STARTTLS upgrade (docs/attacks.md), one attack per test: the mailer told to
+// require TLS must send nothing without it, and every session must show that
+// it resisted.
+
+class MailerUnderAttack : public SmtpTlsAttackTest {
+ protected:
+  ServerOptions BaseOptions() const override {
+    ServerOptions options;
+    options.auth.accept_any = true;       // the mailer logs in...
+    options.auth.allow_plaintext = true;  // ... and AUTH is offered as a lure
+    return options;
+  }
+  SendResult SendAs(bool require_tls) {
+    MailerConfig config;
+    config.url = server().Url();
+    config.ca_file = server().CaFile().string();
+    config.timeout_ms = static_cast<long>(ScaledTimeout(kTimeout).count());
+    config.username = "alice";
+    config.password = "secret";
+    config.require_tls = require_tls;
+    Mail mail;
+    mail.from = "alice@example.com";
+    mail.to = {"bob@example.com"};
+    mail.subject = "Quarterly report";
+    mail.text = "Numbers are up.";
+    const SendResult result = Mailer(config).Send(mail);
+    EXPECT_TRUE(server().WaitForSessionsClosed(server().Sessions().size(),
+                                               ScaledTimeout(kTimeout)));
+    return result;
+  }
+};
+
+TEST_P(MailerUnderAttack, SendsNothingWithoutTls) {
+  const SendResult result = SendAs(/*require_tls=*/true);
+  EXPECT_FALSE(result.ok);  // libcurl >= 7.79 also refuses injected replies
+  EXPECT_THAT(server().Messages(), Each(Not(TlsModeIs(TlsMode::kNone))));
+  EXPECT_THAT(server().Sessions(), Each(ResistedTlsAttack()));
+}
+
+SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_ATTACKS(MailerUnderAttack);
+
+// What a finding looks like: the same mailer, opportunistic
+// (CURLUSESSL_TRY). Every attack that refuses or hides STARTTLS gets the
+// password and the message in plaintext; the injection attacks and the
+// implicit-port attack find nothing (libcurl refuses replies pipelined
+// behind the 220, and smtps:// is TLS from the first byte).
+class OpportunisticMailerUnderAttack : public MailerUnderAttack {};
+
+TEST_P(OpportunisticMailerUnderAttack, IsCaughtByEveryFallbackAttack) {
+  const SendResult result = SendAs(/*require_tls=*/false);
+  const std::vector<Session> sessions = server().Sessions();
+  switch (GetParam()) {
+    case TlsAttack::kStripStartTls:
+    case TlsAttack::kRefuseStartTls:
+    case TlsAttack::kRejectStartTls:
+    case TlsAttack::kStartTlsWrongReply:
+    case TlsAttack::kRefuseEhlo:
+      EXPECT_TRUE(result.ok) << result.error;
+      EXPECT_THAT(sessions, Contains(HasViolation("insecure-plaintext-mail")));
+      if (GetParam() != TlsAttack::kRefuseEhlo) {  // after HELO: no AUTH
+        EXPECT_THAT(sessions,
+                    Contains(HasViolation("insecure-plaintext-auth")));
+      }
+      EXPECT_THAT(sessions, Contains(Not(ResistedTlsAttack())));
+      EXPECT_THAT(server().Messages(), Contains(TlsModeIs(TlsMode::kNone)));
+      break;
+    default:
+      EXPECT_THAT(sessions, Each(ResistedTlsAttack()));
+      break;
+  }
+}
+
+SMTPFIXTURE_INSTANTIATE_FOR_ALL_TLS_ATTACKS(OpportunisticMailerUnderAttack);
 
 }  // namespace
