@@ -1,13 +1,17 @@
 // libFuzzer target for the SMTP session.
 //
-// Input: two configuration bytes, then chunks. The first byte chooses the
-// TLS policy, line endings, AUTH options, a size limit and whether enhanced
-// status codes are on; the second switches the other extensions off one by
-// one (PIPELINING, 8BITMIME, SMTPUTF8, CHUNKING, DSN, SIZE), picks the
-// recipient limit and seeds the random split. A chunk starts with a control
-// byte: below 0xF0 it means "feed the next (byte & 0x3F) + 1 octets"; 0xF0
-// makes TLS established, 0xF1 the idle timeout, 0xF2 a shutdown, 0xF3 the
-// client closing; other values are skipped.
+// Input: the attack byte, two configuration bytes, then chunks. The attack
+// byte chooses the TlsAttack (its value modulo 9: 0 none, then
+// AllTlsAttacks() in order). The next byte chooses the TLS policy, line
+// endings, AUTH options, a size limit and whether enhanced status codes are on;
+// the second switches the other extensions off one by one (PIPELINING,
+// 8BITMIME, SMTPUTF8, CHUNKING, DSN, SIZE), picks the recipient limit and seeds
+// the random split. A chunk starts with a control byte: below 0xF0 it means
+// "feed the next (byte & 0x3F) + 1 octets"; 0xF0 makes TLS established, 0xF1
+// the idle timeout, 0xF2 a shutdown, 0xF3 the client closing, 0xF4 the end of a
+// held reply (HoldAction); other values are skipped. Under an attack, every run
+// also checks that an insecure-* violation is never recorded without one and
+// that the injected bytes follow the 220 in its own write.
 //
 // The same input is also fed one byte at a time and in random pieces, and
 // every run must produce identical actions (pipelining-not-advertised left
@@ -24,6 +28,7 @@
 #include <vector>
 
 #include "fixture/smtp/smtp_session.h"
+#include "fixture/smtp/tls_attack.h"
 
 namespace {
 
@@ -36,7 +41,7 @@ using namespace smtpfixture::detail;
 }
 
 struct Event {
-  enum Kind { kFeed, kTls, kIdle, kShutdown, kClientClosed } kind;
+  enum Kind { kFeed, kTls, kIdle, kShutdown, kClientClosed, kHoldEnded } kind;
   std::string_view bytes;
 };
 
@@ -113,6 +118,9 @@ std::string Describe(const Action& action) {
     return s;
   }
   if (std::holds_alternative<StartTlsAction>(action)) return "S";
+  if (const auto* h = std::get_if<HoldAction>(&action)) {
+    return "H" + std::to_string(h->duration.count());
+  }
   if (std::holds_alternative<CloseAction>(action)) return "C";
   if (std::holds_alternative<SilenceAction>(action)) return "Q";
   if (const auto* t = std::get_if<WaitAction>(&action)) {
@@ -186,6 +194,9 @@ std::vector<std::string> Run(const SessionConfig& base,
       case Event::kClientClosed:
         session.ClientClosed(out);
         break;
+      case Event::kHoldEnded:
+        session.HoldEnded();
+        break;
     }
     for (std::size_t i = before; i < out.size(); ++i) {
       if (std::holds_alternative<StartTlsAction>(out[i])) tls_pending = true;
@@ -195,7 +206,25 @@ std::vector<std::string> Run(const SessionConfig& base,
   std::vector<std::string> described;
   for (const Action& action : out) {
     if (ended) Fail("action after close", Describe(action));
-    if (const auto* w = std::get_if<WriteAction>(&action)) CheckWrite(w->bytes);
+    if (const auto* w = std::get_if<WriteAction>(&action)) {
+      // An injection attack's plaintext follows the 220 in its write.
+      const std::string injected =
+          InjectedAfterStartTls(config.attack, config.hostname);
+      if (!injected.empty() && w->bytes.size() > injected.size() &&
+          w->bytes.compare(0, 4, "220 ") == 0 &&
+          w->bytes.compare(w->bytes.size() - injected.size(), injected.size(),
+                           injected) == 0) {
+        CheckWrite(w->bytes.substr(0, w->bytes.size() - injected.size()));
+      } else {
+        CheckWrite(w->bytes);
+      }
+    }
+    if (const auto* v = std::get_if<ViolationAction>(&action)) {
+      if (config.attack == TlsAttack::kNone &&
+          v->violation.code.compare(0, 9, "insecure-") == 0) {
+        Fail("insecure-* violation without an attack", v->violation.detail);
+      }
+    }
     if (const auto* d = std::get_if<DeliverAction>(&action)) {
       const std::size_t limit = config.limits.max_message_bytes;
       if (limit != 0 && d->message->data.size() > limit) {
@@ -227,12 +256,24 @@ std::vector<std::string> Run(const SessionConfig& base,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  if (size < 2) return 0;
-  const SessionConfig config = MakeConfig(data[0], data[1]);
-  const bool faults = (data[0] & 3) == 1;
-  const std::uint32_t seed = 2u + (data[1] >> 7) + 2u * data[0];
-  const std::string_view input(reinterpret_cast<const char*>(data) + 2,
-                               size - 2);
+  if (size < 3) return 0;
+  const TlsAttack attacks[] = {TlsAttack::kNone,
+                               TlsAttack::kStripStartTls,
+                               TlsAttack::kRefuseStartTls,
+                               TlsAttack::kRejectStartTls,
+                               TlsAttack::kStartTlsWrongReply,
+                               TlsAttack::kRefuseEhlo,
+                               TlsAttack::kInjectReplies,
+                               TlsAttack::kInjectPartialReply,
+                               TlsAttack::kPlaintextOnImplicitPort};
+  SessionConfig config = MakeConfig(data[1], data[2]);
+  config.attack = attacks[data[0] % 9];
+  // As the connection does: the attack decides the policy served.
+  config.tls_policy = AttackedTlsPolicy(config.attack, config.tls_policy);
+  const bool faults = (data[1] & 3) == 1;
+  const std::uint32_t seed = 2u + (data[2] >> 7) + 2u * data[1];
+  const std::string_view input(reinterpret_cast<const char*>(data) + 3,
+                               size - 3);
   std::vector<Event> events;
   std::size_t pos = 0;
   while (pos < input.size()) {
@@ -250,6 +291,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
           break;
         case 0xF3:
           events.push_back({Event::kClientClosed, {}});
+          break;
+        case 0xF4:
+          events.push_back({Event::kHoldEnded, {}});
           break;
         default:
           break;

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed inputs of smtp_session_fuzz into tests/fuzz/corpus/smtp_session/.
 
-The input format is the fuzz target's (tests/fuzz/smtp_session_fuzz.cc): one
-configuration byte, then chunks, each a control byte below 0xF0 meaning "feed
+The input format is the fuzz target's (tests/fuzz/smtp_session_fuzz.cc): the
+attack byte (0: none; written here), configuration bytes, then chunks, each a control byte below 0xF0 meaning "feed
 the next (byte & 0x3F) + 1 octets", or 0xF0 TLS established, 0xF1 idle
 timeout, 0xF2 shutdown, 0xF3 client closed.
 """
@@ -45,4 +45,4 @@ here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "smtp_session")
 os.makedirs(here, exist_ok=True)
 for name, data in SEEDS.items():
     with open(os.path.join(here, name), "wb") as out:
-        out.write(data)
+        out.write(b"\0" + data)
