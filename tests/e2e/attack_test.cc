@@ -177,15 +177,26 @@ TEST_P(UnderAttack, CurlOpportunistic) {
   }
 }
 
-TEST_P(UnderAttack, PlaintextClientOnTheImplicitUrl) {
+class ImplicitPortAttack : public ClientTest {
+ protected:
+  ServerOptions Options() const override {
+    ServerOptions options;
+    options.attack = TlsAttack::kPlaintextOnImplicitPort;
+    return options;
+  }
+};
+
+TEST_F(ImplicitPortAttack, PlaintextClientOnTheImplicitUrlIsCaught) {
   SMTPFIXTURE_REQUIRE_CAPABILITY("curl");
-  if (!Implicit()) GTEST_SKIP() << "for plaintext-on-implicit-port";
-  // A client configured for smtps:// that speaks plaintext anyway.
-  std::vector<std::string> args = CurlArgs();
-  args[0] = "smtp://localhost:" + Port();
-  const ProcessResult result = Curl(args, kMessage);
+  ASSERT_EQ(server().Url().rfind("smtps://", 0), 0u);
+  // A client told smtps:// that speaks plaintext anyway.
+  const ProcessResult result =
+      Curl({"smtp://localhost:" + Port(), "--mail-from", "a@example.com",
+            "--mail-rcpt", "b@example.com", "--upload-file", "-"},
+           kMessage);
   EXPECT_EQ(result.exit_code, 0) << result.Describe();
-  const std::vector<Session> sessions = ClosedSessions();
+  ASSERT_TRUE(server().WaitForSessionsClosed(1));
+  const std::vector<Session> sessions = server().Sessions();
   EXPECT_THAT(sessions,
               Contains(HasViolation("insecure-plaintext-on-implicit-port")));
   EXPECT_THAT(sessions, Contains(HasViolation("insecure-plaintext-mail")));
