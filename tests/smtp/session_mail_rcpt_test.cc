@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,51 @@ TEST(SmtpSessionTest, MailParameterErrors) {
                   "501 5.5.4 Bad ENVID parameter syntax",
                   "555 5.5.4 Unsupported option: FOO",
                   "555 5.5.4 Unsupported option: AUTH", "250 2.1.0 Ok"));
+}
+
+// A parameter given twice (names compared case-insensitively) is refused:
+// two values for one name, and two keys for it in the event JSON, would
+// leave the test to guess which one the server used.
+TEST(SmtpSessionTest, DuplicateMailParameterIsRefused) {
+  EXPECT_THAT(
+      Replies(Lines({"MAIL FROM:<a@b> SIZE=10 SIZE=99999",
+                     "MAIL FROM:<a@b> size=10 SIZE=10",
+                     "MAIL FROM:<a@b> SMTPUTF8 BODY=8BITMIME smtputf8",
+                     "MAIL FROM:<a@b> BODY=7BIT body=8BITMIME",
+                     "MAIL FROM:<a@b> RET=FULL RET=HDRS",
+                     "MAIL FROM:<a@b> ENVID=x ENVID=x",
+                     "MAIL FROM:<a@b> AUTH=<> AUTH=<>",
+                     "MAIL FROM:<a@b> SIZE=10 BODY=8BITMIME SMTPUTF8 "
+                     "RET=FULL ENVID=x AUTH=<>"}),
+              WithAuth()),
+      ElementsAre("501 5.5.4 Duplicate SIZE parameter",
+                  "501 5.5.4 Duplicate SIZE parameter",
+                  "501 5.5.4 Duplicate SMTPUTF8 parameter",
+                  "501 5.5.4 Duplicate BODY parameter",
+                  "501 5.5.4 Duplicate RET parameter",
+                  "501 5.5.4 Duplicate ENVID parameter",
+                  "501 5.5.4 Duplicate AUTH parameter", "250 2.1.0 Ok"));
+}
+
+TEST(SmtpSessionTest, DuplicateRcptParameterIsRefused) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO client", "MAIL FROM:<a@b>",
+                       "RCPT TO:<c@d> NOTIFY=SUCCESS notify=FAILURE",
+                       "RCPT TO:<c@d> ORCPT=rfc822;c+40d ORCPT=rfc822;e+40f",
+                       "RCPT TO:<c@d> NOTIFY=NEVER ORCPT=rfc822;c+40d", "DATA",
+                       "m", "."}))
+          .Run();
+  EXPECT_THAT(
+      After(o, std::size(kEhloReply)),
+      ElementsAre("250 2.1.0 Ok", "501 5.5.4 Duplicate NOTIFY parameter",
+                  "501 5.5.4 Duplicate ORCPT parameter", "250 2.1.5 Ok",
+                  "354 End data with <CR><LF>.<CR><LF>",
+                  "250 2.0.0 Ok: queued as 1"));
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->envelope.rcpt_to, ElementsAre("c@d"));
+  ASSERT_THAT(o.messages[0]->envelope.rcpt_parameters, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->envelope.rcpt_parameters[0], SizeIs(2));
 }
 
 TEST(SmtpSessionTest, AuthParameterNeedsXtext) {
