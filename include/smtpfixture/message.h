@@ -51,6 +51,7 @@ struct AuthAttempt {
 //   "line-too-long"             a data line over 998 octets (RFC 5322 2.1.1)
 //   "8bit-without-8bitmime"     8-bit data without BODY=8BITMIME/BINARYMIME
 //   "utf8-without-smtputf8"     a non-ASCII address without SMTPUTF8
+//   "invalid-utf8-address"      under SMTPUTF8, an address not valid UTF-8
 //   "command-too-long"          a command line over 2048 octets
 // The MIME reader adds its own (see ReceivedMessage::MimeViolations()).
 struct Violation {

@@ -231,6 +231,64 @@ TEST(SmtpSessionTest, Utf8AddressNeedsSmtpUtf8) {
   EXPECT_EQ(o.violations[0].code, "utf8-without-smtputf8");
 }
 
+// Under SMTPUTF8 an address must be UTF-8 (RFC 6532 3.1): Latin-1 or a
+// broken sequence is refused as Postfix refuses it, and recorded.
+TEST(SmtpSessionTest, NonUtf8AddressUnderSmtpUtf8IsRefused) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO x", "MAIL FROM:<caf\xE9@example.com> SMTPUTF8",
+                       "MAIL FROM:<j\xC3\xB6rg@example.com> SMTPUTF8",
+                       "RCPT TO:<caf\xE9@example.com>",
+                       "RCPT TO:<\xC3@example.com>",
+                       "RCPT TO:<\xED\xA0\x80@example.com>",  // a surrogate
+                       "RCPT TO:<b@example.com>", "DATA", "m", "."}))
+          .Run();
+  EXPECT_THAT(After(o, std::size(kEhloReply)),
+              ElementsAre("500 5.5.2 Error: bad UTF-8 syntax", "250 2.1.0 Ok",
+                          "500 5.5.2 Error: bad UTF-8 syntax",
+                          "500 5.5.2 Error: bad UTF-8 syntax",
+                          "500 5.5.2 Error: bad UTF-8 syntax", "250 2.1.5 Ok",
+                          "354 End data with <CR><LF>.<CR><LF>",
+                          "250 2.0.0 Ok: queued as 1"));
+  ASSERT_THAT(o.violations, SizeIs(1));  // once per session
+  EXPECT_EQ(o.violations[0].code, "invalid-utf8-address");
+  EXPECT_EQ(o.violations[0].detail,
+            "MAIL FROM:<caf\xE9@example.com> is not UTF-8 under SMTPUTF8");
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->envelope.rcpt_to, ElementsAre("b@example.com"));
+}
+
+TEST(SmtpSessionTest, NonUtf8RecipientUnderSmtpUtf8IsRecorded) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO x", "MAIL FROM:<a@example.com> SMTPUTF8",
+                       "RCPT TO:<caf\xE9@example.com>"}))
+          .Run();
+  EXPECT_EQ(LastReply(o), "500 5.5.2 Error: bad UTF-8 syntax");
+  ASSERT_THAT(o.violations, SizeIs(1));
+  EXPECT_EQ(o.violations[0].code, "invalid-utf8-address");
+  EXPECT_EQ(o.violations[0].detail,
+            "RCPT TO:<caf\xE9@example.com> is not UTF-8 under SMTPUTF8");
+}
+
+// The same client with UTF-8 addresses: accepted, nothing recorded.
+TEST(SmtpSessionTest, Utf8AddressUnderSmtpUtf8IsAccepted) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO x", "MAIL FROM:<caf\xC3\xA9@example.com> SMTPUTF8",
+                       "RCPT TO:<\xE2\x82\xAC@example.com>",
+                       "RCPT TO:<\xF0\x9F\x93\xAE@example.com>", "DATA", "m",
+                       "."}))
+          .Run();
+  EXPECT_THAT(After(o, std::size(kEhloReply)),
+              ElementsAre("250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok",
+                          "354 End data with <CR><LF>.<CR><LF>",
+                          "250 2.0.0 Ok: queued as 1"));
+  EXPECT_THAT(o.violations, IsEmpty());
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_EQ(o.messages[0]->envelope.mail_from, "caf\xC3\xA9@example.com");
+}
+
 TEST(SmtpSessionTest, Utf8AddressWithSmtpUtf8Disabled) {
   SessionConfig c;
   c.extensions.smtputf8 = false;
