@@ -138,8 +138,9 @@ class ReceivedMessage {
   // "bad-base64", "missing-final-boundary", ...) or of the header lint
   // ("no-message-id", "bad-date", "bad-address-header", "bcc-header", ...;
   // README's "Is my mailer RFC-clean?" lists them all): the reader still
-  // gives its best reading. "8bit-header" is left out when the envelope
-  // carried SMTPUTF8, which makes UTF-8 headers legal (RFC 6532).
+  // gives its best reading. When the envelope carried SMTPUTF8, which makes
+  // UTF-8 headers legal (RFC 6532), "8bit-header" gives way to
+  // "invalid-utf8-header": a header that is not UTF-8.
   std::vector<Violation> MimeViolations() const;
   // One result per DKIM-Signature header, in header order (RFC 6376 with
   // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys, up to
