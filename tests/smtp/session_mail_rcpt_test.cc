@@ -47,16 +47,15 @@ TEST(SmtpSessionTest, MailSyntax) {
 
 // Sends MAIL with `mail`, one RCPT and a one-line message; returns the one
 // message (or fails).
-std::shared_ptr<AcceptedMessage> OneMessage(const std::string& mail,
-                                            SessionConfig config = Plain(),
-                                            const std::string& rcpt = "<c@d>") {
+std::shared_ptr<MessageRecord> OneMessage(const std::string& mail,
+                                          SessionConfig config = Plain(),
+                                          const std::string& rcpt = "<c@d>") {
   const Outcome o = Dialogue(std::move(config))
                         .Send(Lines({"EHLO client", mail, "RCPT TO:" + rcpt,
                                      "DATA", "hello", "."}))
                         .Run();
   EXPECT_THAT(o.messages, SizeIs(1)) << ::testing::PrintToString(o.replies);
-  return o.messages.empty() ? std::make_shared<AcceptedMessage>()
-                            : o.messages[0];
+  return o.messages.empty() ? std::make_shared<MessageRecord>() : o.messages[0];
 }
 
 TEST(SmtpSessionTest, MailAddressForms) {
