@@ -266,6 +266,34 @@ TEST(ConnectionTest, TheStartTlsReplyIsInSessionsOnceTheClientHasReadIt) {
   }
 }
 
+// Replies written before a delay (the NOOP's 250, ahead of a delayed RSET)
+// are in Sessions() once the client has them.
+TEST(ConnectionTest, AReplyBeforeADelayIsInSessionsOnceTheClientHasReadIt) {
+  Server server(Plain());
+  server.Faults().At(Stage::kRset).Delay(std::chrono::milliseconds(2));
+  server.Start();
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_EQ(client.ReadCode(), 220);
+  ASSERT_THAT(client.Command("EHLO ordering"),
+              ::testing::Optional(StartsWith("250")));
+  for (int round = 0; round < kOrderingRounds; ++round) {
+    ASSERT_TRUE(client.Send("NOOP\r\nRSET\r\n"));
+    ASSERT_EQ(client.ReadCode(), 250);  // the NOOP's, written before the delay
+    const std::vector<Session> sessions = server.Sessions();
+    ASSERT_EQ(sessions.size(), 1u);
+    const auto ok = std::count_if(
+        sessions[0].transcript.begin(), sessions[0].transcript.end(),
+        [](const TranscriptLine& line) {
+          return line.direction == Direction::kServer &&
+                 line.text == "250 2.0.0 Ok";
+        });
+    ASSERT_GE(ok, 2 * round + 1)
+        << "round " << round << ": the client has its 250, Sessions() not";
+    ASSERT_EQ(client.ReadCode(), 250);  // the RSET's
+  }
+}
+
 // A message that became visible comes with its session's "250 ... queued as
 // N" (issue 16.10: missing in 2-5% of messages).
 TEST(ConnectionTest, AVisibleMessageHasItsQueuedLineInTheTranscript) {
