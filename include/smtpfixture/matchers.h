@@ -197,7 +197,9 @@ detail::HasLinkMatcher HasLink(const M& m) {
 }
 
 // Some DKIM-Signature verifies (ReceivedMessage::Dkim(), with the server's
-// ServerOptions::dkim_keys); the explanation lists every result and why.
+// ServerOptions::dkim_keys) and signs the whole body: a kPass whose l= leaves
+// octets unsigned (DkimResult::unsigned_body_bytes != 0) does not count. The
+// explanation lists every result and why, with the unsigned octets.
 inline detail::HasValidDkimSignatureMatcher HasValidDkimSignature() {
   return {};
 }

@@ -7,6 +7,7 @@
 #ifndef SMTPFIXTURE_MESSAGE_H_
 #define SMTPFIXTURE_MESSAGE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -94,6 +95,10 @@ struct DkimResult {
   std::string selector;   // s=
   std::string algorithm;  // a=, "rsa-sha256" or "ed25519-sha256"
   std::string reason;     // empty on kPass; else why, e.g. "body hash mismatch"
+  // The octets of the canonicalized body past what l= signs (0 without l=):
+  // anyone could have appended them. Such a signature is still kPass here,
+  // but does not satisfy HasValidDkimSignature().
+  std::size_t unsigned_body_bytes = 0;
 };
 
 // "selector._domainkey.example.com" -> its DNS TXT record (the strings of the
@@ -145,7 +150,9 @@ class ReceivedMessage {
   // 8192 accepted; ed25519-sha256; rsa-sha1 is a kPermError). Dkim() uses
   // the keys the server was started with (ServerOptions::dkim_keys),
   // VerifyDkim() the keys given. Computed on every call, on the calling
-  // thread; never throws. At most 50 signatures are checked.
+  // thread; never throws. At most 51 results: the first 50 signatures, then,
+  // if there are more, one kPermError result (no domain, selector or
+  // algorithm) whose reason says how many were not checked.
   std::vector<DkimResult> Dkim() const;
   std::vector<DkimResult> VerifyDkim(const DkimKeys& keys) const;
 

@@ -48,7 +48,9 @@ void PrintTo(const HeaderField& field, std::ostream* os);
 void PrintTo(const TranscriptLine& line, std::ostream* os);  // "S: 250 OK"
 void PrintTo(DkimStatus status, std::ostream* os);           // "pass", "nokey"
 // "fail d=example.com s=sel rsa-sha256 (body hash mismatch)"; "pass d=... s=...
-// ed25519-sha256" without a reason.
+// ed25519-sha256" without a reason; "pass d=... (l= leaves 12 body octets
+// unsigned)" when l= signs only part of the body; "permerror (10 more
+// DKIM-Signatures not checked (at most 50 are))" for the result past 50.
 void PrintTo(const DkimResult& result, std::ostream* os);
 
 // "message #1 (session 1) from <a@example.com> to <b@example.com>; subject
