@@ -137,6 +137,10 @@ class ReceivedMessage {
   // references decoded, whitespace trimmed), then every http://, https:// and
   // mailto: URL in TextBody() (a URL ends at whitespace, "<", ">" or "\"";
   // trailing ".,;:!?)" are dropped); in order of appearance, duplicates kept.
+  // HTML is read as a browser does (comments, "<!-->" included, and the
+  // content of <script>, <style>, <textarea>, <title> are not links), except
+  // that the content of Outlook's <!--[if mso]> ... <![endif]--> blocks is
+  // read as markup, since Outlook shows it.
   std::vector<std::string> Links() const;
   // Where the message itself broke a rule of RFC 5322 / MIME ("no-from",
   // "bad-base64", "missing-final-boundary", ...) or of the header lint
