@@ -214,12 +214,15 @@ detail::HasValidDkimSignatureMatcher HasValidDkimSignature(const M& domain_m) {
 // On ReceivedMessage and Session alike.
 
 // Some violation's code ("bare-lf", "no-from", ...) matches. On a message:
-// its protocol violations and its MIME reader's; on a session: the session's.
+// ReceivedMessage::AllViolations(), its protocol violations and its MIME
+// reader's; on a session: Session::violations. To look at one set only,
+// match the accessor: Property(&ReceivedMessage::ProtocolViolations, ...).
 template <typename M>
 auto HasViolation(const M& code_m) {
   return detail::MakeAnyElementMatcher(detail::ViolationList(), code_m);
 }
 
+// No violation in the same set HasViolation() looks at.
 inline detail::HasNoViolationsMatcher HasNoViolations() { return {}; }
 
 // TlsModeIs(TlsMode::kStartTls); a matcher of TlsMode works too.

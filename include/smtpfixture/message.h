@@ -53,7 +53,9 @@ struct AuthAttempt {
 //   "8bit-without-8bitmime"     8-bit data without BODY=8BITMIME/BINARYMIME
 //   "utf8-without-smtputf8"     a non-ASCII address without SMTPUTF8
 //   "command-too-long"          a command line over 2048 octets
-// The MIME reader adds its own (see ReceivedMessage::MimeViolations()).
+// The MIME reader adds its own (see ReceivedMessage::MimeViolations()); which
+// accessor sees which set: ReceivedMessage::ProtocolViolations(),
+// MimeViolations(), AllViolations().
 struct Violation {
   std::string code;
   std::string detail;
@@ -121,7 +123,13 @@ class ReceivedMessage {
   const TlsInfo& tls() const;
   const std::optional<AuthInfo>& auth() const;
   const std::string& data() const;  // as received, dot-unstuffed
-  const std::vector<Violation>& violations() const;  // protocol-level
+  // What the server saw the client do wrong while it sent this message
+  // ("bare-lf", "line-too-long", "8bit-without-8bitmime", ...), recorded at
+  // receipt. Not what the MIME reader finds: see MimeViolations(), and
+  // AllViolations() for both.
+  const std::vector<Violation>& ProtocolViolations() const;
+  // The same set as ProtocolViolations() (the name of the first release).
+  const std::vector<Violation>& violations() const;
 
   // What is read from it (parsed lazily, once):
   std::optional<std::string> Header(std::string_view name) const;  // first
@@ -149,6 +157,9 @@ class ReceivedMessage {
   // gives its best reading. "8bit-header" is left out when the envelope
   // carried SMTPUTF8, which makes UTF-8 headers legal (RFC 6532).
   std::vector<Violation> MimeViolations() const;
+  // ProtocolViolations() followed by MimeViolations(): the set HasViolation()
+  // and HasNoViolations() look at on a message.
+  std::vector<Violation> AllViolations() const;
   // One result per DKIM-Signature header, in header order (RFC 6376 with
   // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys, up to
   // 8192 accepted; ed25519-sha256; rsa-sha1 is a kPermError). Dkim() uses

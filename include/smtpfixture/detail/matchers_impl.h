@@ -58,10 +58,7 @@ inline const std::optional<AuthInfo>& AuthOf(const Session& session) {
 }
 // A message's violations are the protocol's and its MIME reader's.
 inline std::vector<Violation> ViolationsOf(const ReceivedMessage& message) {
-  std::vector<Violation> all = message.violations();
-  std::vector<Violation> mime = message.MimeViolations();
-  all.insert(all.end(), mime.begin(), mime.end());
-  return all;
+  return message.AllViolations();
 }
 inline std::vector<Violation> ViolationsOf(const Session& session) {
   return session.violations;
