@@ -20,6 +20,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
+using ::testing::Ne;
 using ::testing::Optional;
 using ::testing::Pair;
 using ::testing::SizeIs;
@@ -569,6 +570,39 @@ TEST(DkimTest, ExpiredBeforeKeyLookup) {
       "t=10; x=20; bh=AAAA; b=AAAA\r\nFrom: a@example.com\r\n\r\nHi\r\n";
   EXPECT_THAT(Verify(message),
               ElementsAre(Is(DkimStatus::kFail, "signature expired")));
+}
+
+// ---------------------------------------------------------------------------
+// The fuzzer's seeds (tests/data/dkim/fuzz_seeds: "record\0message") reach
+// the cases they are named for, so that mutations start from them.
+
+std::vector<DkimResult> VerifySeed(const std::string& name) {
+  const std::string seed = ReadData("fuzz_seeds/" + name);
+  const std::size_t nul = seed.find('\0');
+  EXPECT_NE(nul, std::string::npos) << name;
+  DkimKeys keys;
+  keys["rsa2048._domainkey.example.com"] = seed.substr(0, nul);
+  return Verify(seed.substr(nul + 1), keys, 1796076453);
+}
+
+TEST(DkimFuzzSeedTest, EachSeedReachesItsCase) {
+  EXPECT_THAT(
+      VerifySeed("rsa2048_length_appended"),
+      ElementsAre(AllOf(Is(DkimStatus::kPass, ""),
+                        Field(&DkimResult::unsigned_body_bytes, Ne(0u)))));
+  EXPECT_THAT(VerifySeed("rsa2048_relaxed_bare_cr_header"),
+              ElementsAre(Is(DkimStatus::kFail, "signature did not verify")));
+  EXPECT_THAT(VerifySeed("rsa2048_many_tags"),
+              ElementsAre(Is(DkimStatus::kPermError,
+                             "malformed DKIM-Signature: more than 64 tags")));
+  EXPECT_THAT(VerifySeed("rsa2048_duplicate_far_tag"),
+              ElementsAre(Is(DkimStatus::kPermError,
+                             "malformed DKIM-Signature: duplicate tag z0")));
+  EXPECT_THAT(
+      VerifySeed("rsa2048_55_signatures"),
+      AllOf(SizeIs(51), Contains(Is(DkimStatus::kPermError,
+                                    "5 more DKIM-Signatures not checked (at "
+                                    "most 50 are)"))));
 }
 
 }  // namespace
