@@ -432,5 +432,73 @@ TEST(DataDecoderTest, MatchesLineByLineReadingForCleanInput) {
   }
 }
 
+// The line scan: the portable version (the fallback where SSE2 is not
+// compiled in) and FindLineStop() (SSE2 on x86-64) give the same stop on the
+// same inputs: every position of each stop octet, at every alignment and
+// length around the 16-octet blocks, and random buffers.
+std::size_t Stop(decltype(&FindLineStop) scan, const std::string& s,
+                 std::size_t from, bool eight_bit) {
+  return static_cast<std::size_t>(
+      scan(s.data() + from, s.data() + s.size(), eight_bit) - s.data());
+}
+
+TEST(LineScanTest, FindsTheFirstCrLfOrEightBitOctet) {
+  for (auto scan : {&FindLineStop, &FindLineStopPortable}) {
+    EXPECT_EQ(Stop(scan, "abc\r\n", 0, false), 3u);
+    EXPECT_EQ(Stop(scan, "abc\ndef\r", 0, false), 3u);
+    EXPECT_EQ(Stop(scan, "ab\xe9\r\n", 0, true), 2u);
+    EXPECT_EQ(Stop(scan, "ab\xe9\r\n", 0, false), 3u);
+    EXPECT_EQ(Stop(scan, std::string(40, 'x'), 0, true), 40u);
+    EXPECT_EQ(Stop(scan, "", 0, true), 0u);
+  }
+}
+
+TEST(LineScanTest, PortableAndFastScansAgreeAtEveryPosition) {
+  for (const char stop : {'\r', '\n', '\x80', '\xff', '\x7f'}) {
+    for (std::size_t length = 0; length <= 48; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'a');
+        if (at < length) s[at] = stop;
+        for (std::size_t from = 0; from <= std::min<std::size_t>(length, 17);
+             ++from) {
+          for (const bool eight_bit : {false, true}) {
+            ASSERT_EQ(Stop(&FindLineStop, s, from, eight_bit),
+                      Stop(&FindLineStopPortable, s, from, eight_bit))
+                << "stop " << int(static_cast<unsigned char>(stop)) << " at "
+                << at << " of " << length << " from " << from;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(LineScanTest, PortableAndFastScansAgreeOnRandomBuffers) {
+  std::mt19937 random(20261208);
+  // Octets drawn mostly from a few letters so that stops are sparse, with
+  // CR, LF and 8-bit octets at random rates.
+  for (int round = 0; round < 2000; ++round) {
+    std::string s(random() % 300, 'x');
+    const unsigned rate = 1 + random() % 64;
+    for (char& c : s) {
+      const unsigned r = random() % (rate * 4);
+      if (r == 0)
+        c = '\r';
+      else if (r == 1)
+        c = '\n';
+      else if (r == 2)
+        c = static_cast<char>(0x80 | (random() & 0x7f));
+      else
+        c = static_cast<char>('a' + random() % 26);
+    }
+    const std::size_t from = s.empty() ? 0 : random() % (s.size() + 1);
+    for (const bool eight_bit : {false, true}) {
+      ASSERT_EQ(Stop(&FindLineStop, s, from, eight_bit),
+                Stop(&FindLineStopPortable, s, from, eight_bit))
+          << "round " << round;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace smtpfixture::detail

@@ -15,6 +15,7 @@
 namespace smtpfixture {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::DescribeMatcher;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
@@ -105,6 +106,33 @@ TEST(HasValidDkimSignatureTest, ExplainsEveryResultWithItsReason) {
             "(no key ed25519._domainkey.example.com)");
 }
 
+// l= covering the whole body is a valid signature; content appended past it
+// is still kPass in Dkim(), but not a valid signature of the mail.
+TEST(HasValidDkimSignatureTest, RequiresTheWholeBodyToBeSigned) {
+  const ReceivedMessage whole = Message(ReadData("length.eml"));
+  EXPECT_THAT(whole.Dkim(),
+              ElementsAre(AllOf(Field(&DkimResult::status, DkimStatus::kPass),
+                                Field(&DkimResult::unsigned_body_bytes, 0u))));
+  EXPECT_THAT(whole, HasValidDkimSignature());
+  EXPECT_THAT(whole, HasValidDkimSignature("example.com"));
+  EXPECT_EQ(Explain(HasValidDkimSignature(), whole),
+            "whose DKIM results are: pass d=example.com s=rsa2048 rsa-sha256");
+
+  const ReceivedMessage appended =
+      Message(ReadData("length.eml") + "Appended by a list.\r\n");
+  EXPECT_THAT(appended.Dkim(),
+              ElementsAre(AllOf(Field(&DkimResult::status, DkimStatus::kPass),
+                                Field(&DkimResult::unsigned_body_bytes, 25u))));
+  EXPECT_THAT(appended, Not(HasValidDkimSignature()));
+  EXPECT_THAT(appended, Not(HasValidDkimSignature("example.com")));
+  EXPECT_EQ(Explain(HasValidDkimSignature(), appended),
+            "whose DKIM results are: pass d=example.com s=rsa2048 rsa-sha256 "
+            "(l= leaves 25 body octets unsigned), which does not count");
+  EXPECT_EQ(Explain(Not(HasValidDkimSignature()), appended),
+            "whose DKIM results are: pass d=example.com s=rsa2048 rsa-sha256 "
+            "(l= leaves 25 body octets unsigned), which does not count");
+}
+
 TEST(ReceivedMessageDkimTest, UsesTheServersKeysOrTheKeysGiven) {
   const ReceivedMessage without_keys =
       Message(ReadData("rsa2048_relaxed_relaxed.eml"), {});
@@ -131,6 +159,22 @@ TEST(DkimPrintersTest, PrintStatusAndResult) {
       PrintToString(DkimResult{DkimStatus::kPermError, "example.com", "sel",
                                "rsa-sha1", "rsa-sha1 not supported"}),
       "permerror d=example.com s=sel rsa-sha1 (rsa-sha1 not supported)");
+  DkimResult partial{DkimStatus::kPass, "example.com", "sel", "rsa-sha256", ""};
+  partial.unsigned_body_bytes = 1;
+  EXPECT_EQ(PrintToString(partial),
+            "pass d=example.com s=sel rsa-sha256 (l= leaves 1 body octet "
+            "unsigned)");
+  partial.status = DkimStatus::kFail;
+  partial.reason = "body hash mismatch";
+  partial.unsigned_body_bytes = 7;
+  EXPECT_EQ(PrintToString(partial),
+            "fail d=example.com s=sel rsa-sha256 (body hash mismatch; l= "
+            "leaves 7 body octets unsigned)");
+  DkimResult rest;
+  rest.reason = "10 more DKIM-Signatures not checked (at most 50 are)";
+  EXPECT_EQ(PrintToString(rest),
+            "permerror (10 more DKIM-Signatures not checked (at most 50 "
+            "are))");
 }
 
 }  // namespace

@@ -15,11 +15,15 @@
 namespace smtpfixture::detail {
 namespace {
 
+using ::testing::AllOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
+using ::testing::Ne;
 using ::testing::Optional;
 using ::testing::Pair;
+using ::testing::SizeIs;
 
 // 2026-11-30: after every t= of the vectors, before no x= they have.
 constexpr std::int64_t kNow = 1796076453 + 3600;
@@ -75,6 +79,26 @@ TEST(DkimCanonicalizationTest, Rfc6376Section345Headers) {
             "B : Y\t\r\n\tZ  \r\n");
 }
 
+// RFC 6376 section 3.4.2 unfolds (removes the CRLF before WSP) and nothing
+// else: a CR that ends no line is part of the value.
+TEST(DkimCanonicalizationTest, RelaxedHeaderKeepsABareCr) {
+  EXPECT_EQ(CanonicalizeDkimHeader("A: x\ry", true), "a:x\ry\r\n");
+  EXPECT_EQ(CanonicalizeDkimHeader("A: x\r", true), "a:x\r\r\n");
+  EXPECT_EQ(CanonicalizeDkimHeader("A: x\r\r\n y", true), "a:x\r y\r\n");
+  EXPECT_EQ(CanonicalizeDkimHeader("A: x\r\n y", true), "a:x y\r\n");
+}
+
+TEST(DkimTest, ABareCrInASignedHeaderFailsRelaxed) {
+  const std::string message = ReadData("rsa2048_relaxed_relaxed.eml");
+  EXPECT_THAT(Verify(message), ElementsAre(Is(DkimStatus::kPass, "")));
+  EXPECT_THAT(Verify(Replace(message, "Subject:   DKIM  test",
+                             "Subject:   DKIM\r  test")),
+              ElementsAre(Is(DkimStatus::kFail, "signature did not verify")));
+  EXPECT_THAT(
+      Verify(Replace(message, "From: Ann Sender", "From: Ann\r Sender")),
+      ElementsAre(Is(DkimStatus::kFail, "signature did not verify")));
+}
+
 TEST(DkimCanonicalizationTest, Rfc6376Section345Body) {
   const std::string body = " C \r\nD \t E\r\n\r\n\r\n";
   EXPECT_EQ(CanonicalizeDkimBody(body, true), " C\r\nD E\r\n");
@@ -101,6 +125,47 @@ TEST(DkimTagListTest, RemovesFwsAroundNamesAndValues) {
   EXPECT_THAT(*tags,
               ElementsAre(Pair("v", "1"), Pair("a", "rsa-sha256"),
                           Pair("b", "AB\r\n CD"), Pair("h", "from :\r\n to")));
+}
+
+TEST(DkimTagListTest, BoundsTheNumberOfTags) {
+  auto list = [](std::size_t count) {
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) {
+      text += "t" + std::to_string(i) + "=x; ";
+    }
+    return text;
+  };
+  std::string error;
+  EXPECT_THAT(ParseDkimTagList(list(kMaxDkimTags), &error),
+              Optional(SizeIs(kMaxDkimTags)));
+  EXPECT_EQ(ParseDkimTagList(list(kMaxDkimTags + 1), &error), std::nullopt);
+  EXPECT_EQ(error, "more than 64 tags");
+  // Issue 16: 40,000 tags (429 KB) took seconds when every name was compared
+  // with every earlier one; now the parse stops at the bound.
+  EXPECT_EQ(ParseDkimTagList(list(40000), &error), std::nullopt);
+  EXPECT_EQ(error, "more than 64 tags");
+  // A duplicate far apart is still found.
+  EXPECT_EQ(ParseDkimTagList("a=1; " + list(62) + "a=2", &error), std::nullopt);
+  EXPECT_EQ(error, "duplicate tag a");
+}
+
+TEST(DkimTest, ASignatureWithTooManyTagsIsAPermanentError) {
+  std::string message = ReadData("rsa2048_relaxed_relaxed.eml");
+  std::string tags;
+  for (int i = 0; i < 40000; ++i) tags += " z" + std::to_string(i) + "=x;";
+  message =
+      Replace(message, "DKIM-Signature: v=1;", "DKIM-Signature: v=1;" + tags);
+  EXPECT_THAT(Verify(message),
+              ElementsAre(Is(DkimStatus::kPermError,
+                             "malformed DKIM-Signature: more than 64 tags")));
+  // As many as the bound allows: parsed, and the unknown tags ignored (the
+  // signature then fails because its own field changed).
+  std::string allowed;
+  for (int i = 0; i < 50; ++i) allowed += " z" + std::to_string(i) + "=x;";
+  EXPECT_THAT(
+      Verify(Replace(ReadData("rsa2048_relaxed_relaxed.eml"),
+                     "DKIM-Signature: v=1;", "DKIM-Signature: v=1;" + allowed)),
+      ElementsAre(Is(DkimStatus::kFail, "signature did not verify")));
 }
 
 TEST(DkimTagListTest, RefusesWhatRfc6376Section32Forbids) {
@@ -204,17 +269,38 @@ TEST(DkimTest, NoSignatureNoResults) {
   EXPECT_THAT(Verify(""), IsEmpty());
 }
 
-TEST(DkimTest, ChecksAtMostFiftySignatures) {
+TEST(DkimTest, ChecksAtMostFiftySignaturesAndCountsTheRestInOneResult) {
   const std::string message = ReadData("rsa2048_relaxed_relaxed.eml");
   const std::string signature = message.substr(0, message.find("From:"));
-  std::string stuffed;
-  for (int i = 0; i < 51; ++i) stuffed += signature;
-  const std::vector<DkimResult> results = Verify(stuffed + message);
-  ASSERT_EQ(results.size(), 52u);
-  EXPECT_THAT(results[49], Is(DkimStatus::kPass, ""));
-  EXPECT_THAT(results[50], Is(DkimStatus::kPermError,
-                              "not checked: more than 50 signatures"));
-  EXPECT_EQ(results[51].selector, "rsa2048");
+  auto with_signatures = [&](int count) {
+    std::string stuffed;
+    for (int i = 1; i < count; ++i) stuffed += signature;
+    return stuffed + message;
+  };
+  // 60 signatures: 50 results, then one for the 10 others.
+  const std::vector<DkimResult> results = Verify(with_signatures(60));
+  ASSERT_EQ(results.size(), 51u);
+  for (std::size_t i = 0; i < 50; ++i) {
+    EXPECT_THAT(results[i], Is(DkimStatus::kPass, "")) << i;
+  }
+  EXPECT_THAT(results[50],
+              Is(DkimStatus::kPermError,
+                 "10 more DKIM-Signatures not checked (at most 50 are)"));
+  EXPECT_EQ(results[50].domain, "");
+  EXPECT_EQ(results[50].selector, "");
+  EXPECT_EQ(results[50].algorithm, "");
+  EXPECT_THAT(Verify(with_signatures(51)).back(),
+              Is(DkimStatus::kPermError,
+                 "1 more DKIM-Signature not checked (at most 50 are)"));
+  // Exactly 50: every one is checked, no summary.
+  const std::vector<DkimResult> fifty = Verify(with_signatures(50));
+  ASSERT_EQ(fifty.size(), 50u);
+  EXPECT_THAT(fifty.back(), Is(DkimStatus::kPass, ""));
+  // Many more cost one result, not one each.
+  EXPECT_THAT(Verify(with_signatures(2000)),
+              AllOf(SizeIs(51), Contains(Is(DkimStatus::kPermError,
+                                            "1950 more DKIM-Signatures not "
+                                            "checked (at most 50 are)"))));
 }
 
 TEST(DkimTest, TwoSignaturesInHeaderOrder) {
@@ -243,8 +329,16 @@ TEST(DkimTest, BodyBeyondLengthIsNotSigned) {
   for (const char* name : {"length.eml", "length_simple.eml"}) {
     SCOPED_TRACE(name);
     const std::string message = ReadData(name);
-    EXPECT_THAT(Verify(message + "Appended by a list.\r\n"),
-                ElementsAre(Is(DkimStatus::kPass, "")));
+    EXPECT_THAT(
+        Verify(message),
+        ElementsAre(AllOf(Is(DkimStatus::kPass, ""),
+                          Field(&DkimResult::unsigned_body_bytes, 0u))));
+    // Still a pass, but the appended octets are counted: the two empty
+    // lines the signed body ended with (now inner, so kept) and the line.
+    EXPECT_THAT(
+        Verify(message + "Appended by a list.\r\n"),
+        ElementsAre(AllOf(Is(DkimStatus::kPass, ""),
+                          Field(&DkimResult::unsigned_body_bytes, 4u + 21u))));
     EXPECT_THAT(Verify(Replace(message, "Ann\r\n", "Bob\r\n")),
                 ElementsAre(Is(DkimStatus::kFail, "body hash mismatch")));
     // Shorter than l= says.
@@ -476,6 +570,39 @@ TEST(DkimTest, ExpiredBeforeKeyLookup) {
       "t=10; x=20; bh=AAAA; b=AAAA\r\nFrom: a@example.com\r\n\r\nHi\r\n";
   EXPECT_THAT(Verify(message),
               ElementsAre(Is(DkimStatus::kFail, "signature expired")));
+}
+
+// ---------------------------------------------------------------------------
+// The fuzzer's seeds (tests/data/dkim/fuzz_seeds: "record\0message") reach
+// the cases they are named for, so that mutations start from them.
+
+std::vector<DkimResult> VerifySeed(const std::string& name) {
+  const std::string seed = ReadData("fuzz_seeds/" + name);
+  const std::size_t nul = seed.find('\0');
+  EXPECT_NE(nul, std::string::npos) << name;
+  DkimKeys keys;
+  keys["rsa2048._domainkey.example.com"] = seed.substr(0, nul);
+  return Verify(seed.substr(nul + 1), keys, 1796076453);
+}
+
+TEST(DkimFuzzSeedTest, EachSeedReachesItsCase) {
+  EXPECT_THAT(
+      VerifySeed("rsa2048_length_appended"),
+      ElementsAre(AllOf(Is(DkimStatus::kPass, ""),
+                        Field(&DkimResult::unsigned_body_bytes, Ne(0u)))));
+  EXPECT_THAT(VerifySeed("rsa2048_relaxed_bare_cr_header"),
+              ElementsAre(Is(DkimStatus::kFail, "signature did not verify")));
+  EXPECT_THAT(VerifySeed("rsa2048_many_tags"),
+              ElementsAre(Is(DkimStatus::kPermError,
+                             "malformed DKIM-Signature: more than 64 tags")));
+  EXPECT_THAT(VerifySeed("rsa2048_duplicate_far_tag"),
+              ElementsAre(Is(DkimStatus::kPermError,
+                             "malformed DKIM-Signature: duplicate tag z0")));
+  EXPECT_THAT(
+      VerifySeed("rsa2048_55_signatures"),
+      AllOf(SizeIs(51), Contains(Is(DkimStatus::kPermError,
+                                    "5 more DKIM-Signatures not checked (at "
+                                    "most 50 are)"))));
 }
 
 }  // namespace

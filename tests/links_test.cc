@@ -91,6 +91,59 @@ TEST(HtmlLinksTest, SkipsCommentsScriptsStylesAndOtherTags) {
       ElementsAre("https://a.example/real"));
 }
 
+// HTML's tokenizer ends a comment at "<!-->", "<!--->", "-->" and "--!>": a
+// browser shows the link that follows each of them.
+TEST(HtmlLinksTest, EndsCommentsWhereBrowsersDo) {
+  EXPECT_THAT(HtmlLinks("<!--><a href=\"http://a.example/1\">"),
+              ElementsAre("http://a.example/1"));
+  EXPECT_THAT(HtmlLinks("<!---><a href=\"http://a.example/2\">"),
+              ElementsAre("http://a.example/2"));
+  EXPECT_THAT(HtmlLinks("<!----><a href=\"http://a.example/3\">"),
+              ElementsAre("http://a.example/3"));
+  EXPECT_THAT(HtmlLinks("<!-- x --!><a href=\"http://a.example/4\">"),
+              ElementsAre("http://a.example/4"));
+  // Still comments: what is inside them is no link.
+  EXPECT_THAT(HtmlLinks("<!-- -> <a href=\"http://a.example/5\"> -- > -->"),
+              IsEmpty());
+  EXPECT_THAT(HtmlLinks("<!--- <a href=\"http://a.example/6\"> --->"),
+              IsEmpty());
+  EXPECT_THAT(HtmlLinks("<!-- - > <a href=\"http://a.example/7\"> --!-->"),
+              IsEmpty());
+}
+
+// Outlook renders the content of its conditional blocks; browsers show the
+// downlevel-revealed content of <!--[if !mso]><!--> ... <!--<![endif]-->.
+TEST(HtmlLinksTest, ReadsOutlookConditionalBlocksAsMarkup) {
+  EXPECT_THAT(HtmlLinks("<!--[if mso]><a href=\"http://a.example/mso\">"
+                        "Outlook</a><![endif]-->"
+                        "<a href=\"https://a.example/after\">"),
+              ElementsAre("http://a.example/mso", "https://a.example/after"));
+  EXPECT_THAT(HtmlLinks("<!--[IF gte mso 9]><table><tr><td>"
+                        "<a href='http://a.example/9'>x</a>"
+                        "</td></tr></table><![endif]-->"),
+              ElementsAre("http://a.example/9"));
+  EXPECT_THAT(HtmlLinks("<!--[if !mso]><!--><a href=\"http://a.example/web\">"
+                        "<!--<![endif]-->"),
+              ElementsAre("http://a.example/web"));
+  // An ordinary comment that mentions "if" is still a comment.
+  EXPECT_THAT(HtmlLinks("<!-- [if mso] <a href=\"http://a.example/no\"> -->"),
+              IsEmpty());
+}
+
+TEST(HtmlLinksTest, TextareaAndTitleHoldText) {
+  EXPECT_THAT(HtmlLinks("<textarea><a href=\"http://a.example/text\">"
+                        "</textarea><a href=\"http://a.example/link\">"),
+              ElementsAre("http://a.example/link"));
+  EXPECT_THAT(HtmlLinks("<TEXTAREA rows=2><a href=x></TextArea >"), IsEmpty());
+  EXPECT_THAT(HtmlLinks("<title><a href=x></title><xmp><a href=y></xmp>"
+                        "<iframe><a href=z></iframe><a href=w>"),
+              ElementsAre("w"));
+  EXPECT_THAT(HtmlLinks("<plaintext></plaintext><a href=x>"), IsEmpty());
+  // A link next to a textarea is found.
+  EXPECT_THAT(HtmlLinks("<a href=before><textarea></textarea><a href=after>"),
+              ElementsAre("before", "after"));
+}
+
 TEST(HtmlLinksTest, SurvivesUnclosedConstructs) {
   EXPECT_THAT(HtmlLinks("<a href=\"https://a.example/1\"><!-- never closed "
                         "<a href=\"https://a.example/2\">"),
@@ -114,6 +167,12 @@ TEST(HtmlLinksTest, HostileInputIsLinear) {
   std::string comments;
   while (comments.size() < n) comments += "<!--<!--";
   EXPECT_THAT(HtmlLinks(comments), IsEmpty());
+  std::string dashes = "<!--";
+  while (dashes.size() < n) dashes += "--!-- -";
+  EXPECT_THAT(HtmlLinks(dashes), IsEmpty());
+  std::string conditionals;
+  while (conditionals.size() < n) conditionals += "<!--[if<!--[if";
+  EXPECT_THAT(HtmlLinks(conditionals), IsEmpty());
   std::string scripts = "<script>";
   while (scripts.size() < n) scripts += "</scrip</";
   EXPECT_THAT(HtmlLinks(scripts), IsEmpty());
@@ -220,6 +279,28 @@ TEST(LinksTest, TextOnlyAndHtmlOnlyMessages) {
               ElementsAre("https://example.com/a"));
   EXPECT_THAT(Message("From: a@example.com\n\nNo links here.\n").Links(),
               IsEmpty());
+}
+
+// "No plaintext link" must not pass while a client shows one (issue 16).
+TEST(LinksTest, ANegativeAssertionSeesWhatClientsShow) {
+  auto html = [](std::string_view body) {
+    return Message(
+        "From: a@example.com\nMIME-Version: 1.0\n"
+        "Content-Type: text/html\n\n" +
+        std::string(body) + "\n");
+  };
+  const auto no_plain_link = Not(HasLink(StartsWith("http://")));
+  EXPECT_THAT(html("<!--><a href=\"http://a.example/\">x</a>"),
+              Not(no_plain_link));
+  EXPECT_THAT(html("<!---><a href=\"http://a.example/\">x</a>"),
+              Not(no_plain_link));
+  EXPECT_THAT(html("<!--[if mso]><a href=\"http://a.example/\">x</a>"
+                   "<![endif]-->"),
+              Not(no_plain_link));
+  EXPECT_THAT(html("<!-- <a href=\"http://a.example/\">x</a> -->"
+                   "<textarea><a href=\"http://a.example/\"></textarea>"
+                   "<a href=\"https://a.example/\">x</a>"),
+              no_plain_link);
 }
 
 // Links inside an attachment are not the message's links.

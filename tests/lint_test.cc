@@ -6,9 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "fixture/message/message_record.h"
 #include "fixture/mime/mime.h"
 #include "smtpfixture/message.h"
 #include "tests/support/crlf.h"
@@ -153,6 +155,88 @@ TEST(LintTest, BadAddressHeader) {
                     "Reply-To: Team: a@example.com, b@example.com;\n"
                     "Sender: robot@example.com (the robot)\n"),
               IsEmpty());
+}
+
+// ---------------------------------------------------------------------------
+// The header's octets against what the envelope allows.
+
+std::vector<std::string> CharsetCodes(const std::string& message,
+                                      HeaderCharset charset) {
+  std::vector<std::string> codes;
+  for (const Violation& v : ParseMessage(Crlf(message), charset).violations) {
+    codes.push_back(v.code);
+  }
+  return codes;
+}
+
+// Without SMTPUTF8 any 8-bit octet in a header is wrong, UTF-8 or not.
+TEST(HeaderCharsetTest, AsciiEnvelopeReportsEightBit) {
+  EXPECT_THAT(
+      CharsetCodes(Clean() + "X-Note: caf\xE9\n\nHi\n", HeaderCharset::kAscii),
+      ElementsAre("8bit-header"));
+  EXPECT_THAT(CharsetCodes(Clean() + "X-Note: caf\xC3\xA9\n\nHi\n",
+                           HeaderCharset::kAscii),
+              ElementsAre("8bit-header"));
+  EXPECT_THAT(CharsetCodes(Clean() + "\nHi\n", HeaderCharset::kAscii),
+              IsEmpty());
+}
+
+// Under SMTPUTF8, UTF-8 is legal and anything else is invalid-utf8-header:
+// Latin-1, a truncated sequence, an overlong form, a surrogate.
+TEST(HeaderCharsetTest, Utf8EnvelopeReportsWhatIsNotUtf8) {
+  for (const char* value : {"caf\xE9", "caf\xC3", "\xC0\xAF", "\xED\xA0\x80",
+                            "ok \xF4\x90\x80\x80"}) {
+    EXPECT_THAT(CharsetCodes(Clean() + "X-Note: " + value + "\n\nHi\n",
+                             HeaderCharset::kUtf8),
+                ElementsAre("invalid-utf8-header"))
+        << value;
+  }
+  // A body part's header counts as well, as it does for 8bit-header.
+  EXPECT_THAT(CharsetCodes(
+                  Clean() + "MIME-Version: 1.0\n"
+                            "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                            "Content-Type: text/plain; name=\"caf\xE9.txt\"\n\n"
+                            "x\n--b--\n",
+                  HeaderCharset::kUtf8),
+              ElementsAre("invalid-utf8-header"));
+}
+
+TEST(HeaderCharsetTest, Utf8EnvelopeAcceptsUtf8) {
+  EXPECT_THAT(
+      CharsetCodes(Clean() +
+                       "X-Note: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\xAE\n"
+                       "\nHi\n",
+                   HeaderCharset::kUtf8),
+      IsEmpty());
+  EXPECT_THAT(CharsetCodes(Clean() + "\nHi\n", HeaderCharset::kUtf8),
+              IsEmpty());
+}
+
+// Through the public type: the record reads the header with the envelope's
+// SMTPUTF8 in mind, so a Latin-1 Subject under SMTPUTF8 is a violation that
+// HasNoViolations() sees, not one silently dropped.
+ReceivedMessage WithEnvelope(const std::string& subject, bool smtputf8) {
+  auto record = std::make_shared<MessageRecord>();
+  if (smtputf8) record->envelope.mail_parameters.push_back({"SMTPUTF8", ""});
+  record->data = Crlf(std::string(kFrom) + kTo + kDate + kId +
+                      "Subject: " + subject + "\n\nHi\n");
+  return ReceivedMessage(record);
+}
+
+std::vector<std::string> MimeCodes(const ReceivedMessage& message) {
+  std::vector<std::string> codes;
+  for (const Violation& v : message.MimeViolations()) codes.push_back(v.code);
+  return codes;
+}
+
+TEST(HeaderCharsetTest, ReceivedMessageUsesTheEnvelope) {
+  EXPECT_THAT(MimeCodes(WithEnvelope("caf\xE9", true)),
+              ElementsAre("invalid-utf8-header"));
+  EXPECT_THAT(MimeCodes(WithEnvelope("caf\xC3\xA9", true)), IsEmpty());
+  EXPECT_THAT(MimeCodes(WithEnvelope("caf\xC3\xA9", false)),
+              ElementsAre("8bit-header"));
+  EXPECT_THAT(MimeCodes(WithEnvelope("caf\xE9", false)),
+              ElementsAre("8bit-header"));
 }
 
 // Each code once per message, however often it is broken.

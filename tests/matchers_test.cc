@@ -38,6 +38,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Matcher;
 using ::testing::Not;
+using ::testing::Property;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 using ::testing::StringMatchResultListener;
@@ -687,6 +688,36 @@ TEST(HasViolationTest, SeesProtocolAndMimeViolations) {
   ASSERT_THAT(no_from.MimeViolations(), Not(IsEmpty()));
   EXPECT_THAT(no_from, HasViolation(no_from.MimeViolations().front().code));
   EXPECT_THAT(no_from, Not(HasNoViolations()));
+}
+
+// Which accessor sees which set, and which one the matchers use.
+TEST(HasViolationTest, EachAccessorSaysWhichSetItSees) {
+  auto record = TypicalRecord();
+  record->violations = {{"bare-lf", "line 3"}};
+  record->data = "Subject: x\r\n\r\nbody\r\n";  // no From: "no-from"
+  const ReceivedMessage message(record);
+  EXPECT_THAT(message.ProtocolViolations(),
+              ElementsAre(Field(&Violation::code, "bare-lf")));
+  EXPECT_EQ(&message.violations(), &message.ProtocolViolations());
+  EXPECT_THAT(message.MimeViolations(),
+              Contains(Field(&Violation::code, "no-from")));
+  EXPECT_THAT(message.MimeViolations(),
+              Not(Contains(Field(&Violation::code, "bare-lf"))));
+  std::vector<std::string> all;
+  for (const Violation& v : message.AllViolations()) all.push_back(v.code);
+  std::vector<std::string> expected = {"bare-lf"};
+  for (const Violation& v : message.MimeViolations()) {
+    expected.push_back(v.code);
+  }
+  EXPECT_EQ(all, expected);
+  // HasViolation sees AllViolations(); one set alone is matched through
+  // its accessor.
+  EXPECT_THAT(message, AllOf(HasViolation("bare-lf"), HasViolation("no-from")));
+  EXPECT_THAT(message,
+              Property(&ReceivedMessage::ProtocolViolations,
+                       Not(Contains(Field(&Violation::code, "no-from")))));
+  const ReceivedMessage clean_protocol(TypicalRecord());
+  EXPECT_THAT(clean_protocol.AllViolations(), IsEmpty());
 }
 
 TEST(HasViolationTest, DescribesAndExplains) {

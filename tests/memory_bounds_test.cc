@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fixture/net/test_hooks.h"
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 
@@ -111,6 +112,34 @@ TEST_F(MemoryBoundsTest, AuthAttemptsRecordedPerSessionAreBounded) {
   const std::vector<Session> sessions = server().Sessions();
   ASSERT_THAT(sessions, SizeIs(1));
   EXPECT_THAT(sessions[0].auth_attempts, SizeIs(1000));
+}
+
+// One 64 KB read of pipelined EHLOs (8,192 of them, about 90,000 transcript
+// lines and 1 MB of replies): what the connection keeps for the next batch
+// afterwards is capped. Without the cap the transcript vector kept room for
+// 131,072 lines, and the idle connection held 7 MB of heap (1.7 MB with it,
+// all of it the session's 20,000 stored lines).
+TEST_F(MemoryBoundsTest, ABurstOfPipelinedEhlosLeavesNoLargeBufferBehind) {
+  RawClient client;
+  Start(client);
+  if (HasFatalFailure()) return;
+  detail::test_hooks.max_kept_transcript_lines = 0;
+  detail::test_hooks.max_kept_reply_buffer = 0;
+  std::string burst;
+  while (burst.size() + 8 <= 64 * 1024) burst += "EHLO x\r\n";
+  ASSERT_TRUE(client.Send(burst));
+  const auto timeout = ScaledTimeout(std::chrono::seconds(10));
+  for (std::size_t i = 0; i < burst.size() / 8; ++i) {
+    ASSERT_THAT(client.ReadReply(timeout), Optional(StartsWith("250")))
+        << "reply " << i;
+  }
+  EXPECT_THAT(client.Command("NOOP"), Optional(StartsWith("250")));
+  EXPECT_LE(detail::test_hooks.max_kept_transcript_lines.load(), 64u);
+  EXPECT_LE(detail::test_hooks.max_kept_reply_buffer.load(), 4096u);
+  // The stored transcript has its own bound (kMaxTranscriptLines).
+  const std::vector<Session> sessions = server().Sessions();
+  ASSERT_THAT(sessions, SizeIs(1));
+  EXPECT_THAT(sessions[0].transcript, SizeIs(20000));
 }
 
 }  // namespace

@@ -562,6 +562,32 @@ TEST(ServerTest, ConnectionsOverTheLimitGet421AndAreRecorded) {
   EXPECT_THAT(first.Command("NOOP"), ::testing::Optional(StartsWith("250")));
 }
 
+// Limits: 0 means "no limit" in every field (Limits::kNoLimit).
+TEST(ServerTest, ZeroInALimitMeansNoLimit) {
+  ServerOptions options = Plain();
+  options.limits.max_message_bytes = Limits::kNoLimit;
+  options.limits.max_recipients = Limits::kNoLimit;  // Start() refused it
+  options.limits.max_connections = Limits::kNoLimit;
+  Server server(options);
+  server.Start();
+  RawClient client, other;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_EQ(client.ReadCode(), 220);
+  ASSERT_TRUE(other.Connect(server.Port()));
+  ASSERT_EQ(other.ReadCode(), 220);
+  EXPECT_THAT(client.Command("EHLO client"),
+              ::testing::Optional(HasSubstr("\n250-SIZE\n")));
+  ASSERT_THAT(client.Command("MAIL FROM:<a@example.com>"),
+              ::testing::Optional(StartsWith("250")));
+  // More than the default 1000 recipients.
+  for (int i = 0; i < 1001; ++i) {
+    ASSERT_THAT(
+        client.Command("RCPT TO:<r" + std::to_string(i) + "@example.com>"),
+        ::testing::Optional(StartsWith("250")))
+        << i;
+  }
+}
+
 TEST(ServerTest, AnEndlessLineIsBoundedAndAnswered) {
   Server server(Plain());
   server.Start();

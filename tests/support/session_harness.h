@@ -26,7 +26,7 @@ struct Outcome {
   Actions actions;
   std::vector<std::string> greeting;  // reply lines written by Greet()
   std::vector<std::string> replies;   // reply lines written after that
-  std::vector<std::shared_ptr<AcceptedMessage>> messages;
+  std::vector<std::shared_ptr<MessageRecord>> messages;
   std::vector<Violation> violations;
   std::vector<AuthAttempt> auth_attempts;
   std::vector<AuthInfo> authenticated;

@@ -58,10 +58,7 @@ inline const std::optional<AuthInfo>& AuthOf(const Session& session) {
 }
 // A message's violations are the protocol's and its MIME reader's.
 inline std::vector<Violation> ViolationsOf(const ReceivedMessage& message) {
-  std::vector<Violation> all = message.violations();
-  std::vector<Violation> mime = message.MimeViolations();
-  all.insert(all.end(), mime.begin(), mime.end());
-  return all;
+  return message.AllViolations();
 }
 inline std::vector<Violation> ViolationsOf(const Session& session) {
   return session.violations;
@@ -484,8 +481,8 @@ class HandshakeFailedMatcher {
   }
 };
 
-// HasValidDkimSignature(): some DKIM result is kPass, with a d= matching
-// `domain` when one is given.
+// HasValidDkimSignature(): some DKIM result is kPass and signs the whole
+// body (no octets past l=), with a d= matching `domain` when one is given.
 class HasValidDkimSignatureMatcher {
  public:
   using is_gtest_matcher = void;
@@ -500,8 +497,7 @@ class HasValidDkimSignatureMatcher {
     const std::vector<DkimResult> results = message.Dkim();
     bool matched = false;
     for (const DkimResult& result : results) {
-      if (result.status == DkimStatus::kPass &&
-          domain_.Matches(result.domain)) {
+      if (Counts(result) && domain_.Matches(result.domain)) {
         matched = true;
         break;
       }
@@ -516,6 +512,9 @@ class HasValidDkimSignatureMatcher {
         for (std::size_t i = 0; i < results.size(); ++i) {
           if (i > 0) *listener << "; ";
           *listener << Show(results[i]);
+          if (results[i].status == DkimStatus::kPass && !Counts(results[i])) {
+            *listener << ", which does not count";
+          }
         }
       }
     }
@@ -531,6 +530,13 @@ class HasValidDkimSignatureMatcher {
   }
 
  private:
+  // A pass whose l= leaves part of the body unsigned does not: a test asking
+  // "is my mail signed" means the whole mail.
+  static bool Counts(const DkimResult& result) {
+    return result.status == DkimStatus::kPass &&
+           result.unsigned_body_bytes == 0;
+  }
+
   void DescribeDomain(std::ostream* os) const {
     if (!has_domain_) return;
     *os << " with domain that ";
