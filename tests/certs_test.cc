@@ -504,6 +504,141 @@ TEST(CertificatesTest, LongHostnameGoesIntoSubjectAltNameOnly) {
   EXPECT_EQ(Verify(identity, host), X509_V_OK);
 }
 
+// X509_verify_cert of a client identity's leaf against the run's CA, as a
+// server verifying a client certificate does (the TLS client purpose, the rest
+// of the chain as untrusted certificates, no name check). Returns X509_V_*.
+int VerifyClient(const PemIdentity& identity) {
+  std::vector<X509Ptr> chain = ParseChain(identity.certificate_chain_pem);
+  if (chain.empty()) return -1;
+  X509Ptr ca = ParseOne(Certificates::ForThisRun().CaPem());
+  X509StorePtr store(X509_STORE_new());
+  X509_STORE_add_cert(store.get(), ca.get());
+  X509StackPtr untrusted(sk_X509_new_null());
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    sk_X509_push(untrusted.get(), chain[i].release());  // the stack owns it
+  }
+  X509StoreCtxPtr context(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(context.get(), store.get(), chain[0].get(),
+                      untrusted.get());
+  X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_CLIENT);
+  const int ok = X509_verify_cert(context.get());
+  const int error = X509_STORE_CTX_get_error(context.get());
+  ERR_clear_error();
+  EXPECT_EQ(ok == 1, error == X509_V_OK);
+  return error;
+}
+
+TEST(ClientLeafTest, IsAClientCertificateNamedByItsCommonName) {
+  const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
+  std::vector<X509Ptr> chain = ParseChain(identity.certificate_chain_pem);
+  ASSERT_EQ(chain.size(), 2u);
+  X509* leaf = chain[0].get();
+  X509Ptr ca = ParseOne(Certificates::ForThisRun().CaPem());
+  EXPECT_EQ(X509_cmp(chain[1].get(), ca.get()), 0);
+  EXPECT_EQ(X509_check_issued(ca.get(), leaf), X509_V_OK);
+  EXPECT_EQ(X509_check_ca(leaf), 0);
+  EXPECT_EQ(X509_get_extended_key_usage(leaf),
+            static_cast<uint32_t>(XKU_SSL_CLIENT));
+  EXPECT_EQ(X509_get_key_usage(leaf),
+            static_cast<uint32_t>(KU_DIGITAL_SIGNATURE));
+  char line[256];
+  X509_NAME_oneline(X509_get_subject_name(leaf), line, sizeof line);
+  EXPECT_STREQ(line, "/CN=mailer");
+  EXPECT_THAT(SubjectAltNames(leaf), ::testing::IsEmpty());
+  EvpPkeyPtr key = ParseKey(identity.private_key_pem);
+  ASSERT_TRUE(key);
+  EXPECT_EQ(X509_check_private_key(leaf, key.get()), 1);
+
+  EXPECT_EQ(VerifyClient(identity), X509_V_OK);
+  // Its EKU is clientAuth only: no server would accept it as its own.
+  EXPECT_EQ(Verify(identity, "localhost"), X509_V_ERR_INVALID_PURPOSE);
+  // And a server leaf is no client certificate: the check has teeth.
+  EXPECT_EQ(VerifyClient(Certificates::ForThisRun().Leaf("localhost")),
+            X509_V_ERR_INVALID_PURPOSE);
+}
+
+class BrokenClientLeafTest : public ::testing::TestWithParam<BrokenCase> {};
+
+TEST_P(BrokenClientLeafTest, IsRejectedByAServerTrustingTheCa) {
+  const PemIdentity identity =
+      Certificates::ForThisRun().ClientLeaf("mailer", GetParam().problem);
+  const int error = VerifyClient(identity);
+  EXPECT_EQ(error, GetParam().error) << X509_verify_cert_error_string(error);
+  X509Ptr leaf = LeafOf(identity);
+  EvpPkeyPtr key = ParseKey(identity.private_key_pem);
+  ASSERT_TRUE(key && leaf);
+  EXPECT_EQ(X509_check_private_key(leaf.get(), key.get()), 1);
+  EXPECT_EQ(CommonName(leaf.get()), "mailer");
+  EXPECT_EQ(X509_get_extended_key_usage(leaf.get()),
+            static_cast<uint32_t>(XKU_SSL_CLIENT));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllClientProblems, BrokenClientLeafTest,
+    ::testing::Values(BrokenCase{CertificateProblem::kExpired,
+                                 X509_V_ERR_CERT_HAS_EXPIRED, 0},
+                      BrokenCase{CertificateProblem::kNotYetValid,
+                                 X509_V_ERR_CERT_NOT_YET_VALID, 0},
+                      BrokenCase{CertificateProblem::kSelfSigned,
+                                 X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, 0},
+                      BrokenCase{CertificateProblem::kUnknownAuthority,
+                                 X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, 0}),
+    [](const ::testing::TestParamInfo<BrokenCase>& param_info) {
+      std::string name = CertificateProblemName(param_info.param.problem);
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
+
+TEST(ClientLeafTest, IsCachedPerNameAndProblemApartFromServerLeaves) {
+  const Certificates& certificates = Certificates::ForThisRun();
+  const PemIdentity first = certificates.ClientLeaf("cache-client");
+  const PemIdentity again = certificates.ClientLeaf("cache-client");
+  EXPECT_EQ(first.certificate_chain_pem, again.certificate_chain_pem);
+  EXPECT_EQ(first.private_key_pem, again.private_key_pem);
+  EXPECT_NE(
+      certificates.ClientLeaf("cache-client", CertificateProblem::kExpired)
+          .certificate_chain_pem,
+      first.certificate_chain_pem);
+  EXPECT_NE(certificates.ClientLeaf("other-client").certificate_chain_pem,
+            first.certificate_chain_pem);
+  // The same name as a server leaf is another certificate.
+  EXPECT_NE(certificates.Leaf("cache-client").certificate_chain_pem,
+            first.certificate_chain_pem);
+}
+
+TEST(ClientLeafTest, ConcurrentCallsGetTheSameIdentity) {
+  std::vector<std::future<PemIdentity>> calls;
+  for (int i = 0; i < 4; ++i) {
+    calls.push_back(std::async(std::launch::async, [] {
+      return Certificates::ForThisRun().ClientLeaf("concurrent-client");
+    }));
+  }
+  std::set<std::string> chains;
+  for (auto& call : calls) chains.insert(call.get().certificate_chain_pem);
+  EXPECT_EQ(chains.size(), 1u);
+}
+
+TEST(ClientLeafTest, RefusesBadNamesAndTheHostnameProblem) {
+  const Certificates& certificates = Certificates::ForThisRun();
+  EXPECT_THAT([&] { certificates.ClientLeaf(""); },
+              ThrowsMessage<Error>(HasSubstr("client common name is empty")));
+  EXPECT_THAT([&] { certificates.ClientLeaf(std::string(65, 'a')); },
+              ThrowsMessage<Error>(HasSubstr("longer than 64 bytes")));
+  EXPECT_THAT([&] { certificates.ClientLeaf("a\nb"); },
+              ThrowsMessage<Error>(HasSubstr("control character")));
+  EXPECT_THAT(
+      [&] {
+        certificates.ClientLeaf("mailer", CertificateProblem::kWrongHostname);
+      },
+      ThrowsMessage<Error>(HasSubstr("kWrongHostname has no meaning")));
+  // A space and UTF-8 are fine in a common name.
+  X509Ptr leaf = LeafOf(certificates.ClientLeaf("M\xc3\xbcller Mailer"));
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(CommonName(leaf.get()), "M\xc3\xbcller Mailer");
+}
+
 TEST(PkiTest, IssuesClientCertificatesWithOrganization) {
   const detail::Credential ca = detail::MakeCertificateAuthority("test CA");
   detail::CertificateSpec spec;

@@ -265,6 +265,82 @@ TEST(SniIsTest, MatchesDescribesAndExplains) {
             "whose SNI is \"localhost\"");
 }
 
+Session WithClientCertificate(const std::string& subject, bool verified) {
+  Session session = TlsSession();
+  session.tls.client_certificate_subject = subject;
+  session.tls.client_certificate_verified = verified;
+  return session;
+}
+
+ReceivedMessage MessageWithClientCertificate(const std::string& subject,
+                                             bool verified) {
+  auto record = TypicalRecord();
+  record->tls.client_certificate_subject = subject;
+  record->tls.client_certificate_verified = verified;
+  return ReceivedMessage(record);
+}
+
+TEST(PresentedClientCertificateTest, MatchesOnlyAVerifiedCertificate) {
+  EXPECT_THAT(WithClientCertificate("CN=mailer", true),
+              PresentedClientCertificate());
+  EXPECT_THAT(MessageWithClientCertificate("CN=mailer", true),
+              PresentedClientCertificate());
+  EXPECT_THAT(WithClientCertificate("CN=mailer", false),
+              Not(PresentedClientCertificate()));
+  EXPECT_THAT(MessageWithClientCertificate("CN=mailer", false),
+              Not(PresentedClientCertificate()));
+  EXPECT_THAT(TlsSession(), Not(PresentedClientCertificate()));
+  EXPECT_THAT(Typical(), Not(PresentedClientCertificate()));
+  EXPECT_THAT(FailedHandshakeSession(), Not(PresentedClientCertificate()));
+}
+
+TEST(PresentedClientCertificateTest, MatchesTheSubject) {
+  EXPECT_THAT(WithClientCertificate("CN=mailer", true),
+              PresentedClientCertificate("CN=mailer"));
+  EXPECT_THAT(MessageWithClientCertificate("CN=mailer,O=Example", true),
+              PresentedClientCertificate(StartsWith("CN=mailer")));
+  EXPECT_THAT(WithClientCertificate("CN=mailer", true),
+              Not(PresentedClientCertificate("CN=other")));
+  // The subject matches, but the certificate did not verify.
+  EXPECT_THAT(WithClientCertificate("CN=mailer", false),
+              Not(PresentedClientCertificate("CN=mailer")));
+  EXPECT_THAT(TlsSession(), Not(PresentedClientCertificate(::testing::_)));
+}
+
+TEST(PresentedClientCertificateTest, DescribesAndExplains) {
+  EXPECT_EQ(Describe(PresentedClientCertificate()),
+            "presented a client certificate that verified");
+  EXPECT_EQ(DescribeNegation(PresentedClientCertificate()),
+            "presented no client certificate that verified");
+  EXPECT_EQ(DescribeOnSession(PresentedClientCertificate("CN=mailer")),
+            "presented a client certificate that verified with subject that "
+            "is equal to \"CN=mailer\"");
+  EXPECT_EQ(DescribeOnSession(PresentedClientCertificate("CN=mailer"),
+                              /*negation=*/true),
+            "presented no client certificate that verified with subject that "
+            "is equal to \"CN=mailer\"");
+  EXPECT_EQ(Explain(PresentedClientCertificate(), TlsSession()),
+            "which presented no client certificate");
+  EXPECT_EQ(Explain(PresentedClientCertificate("CN=mailer"), Typical()),
+            "which presented no client certificate");
+  EXPECT_EQ(Explain(PresentedClientCertificate(),
+                    WithClientCertificate("CN=mailer", false)),
+            "whose client certificate \"CN=mailer\" did not verify");
+  EXPECT_EQ(Explain(PresentedClientCertificate("CN=mailer"),
+                    MessageWithClientCertificate("CN=mailer", false)),
+            "whose client certificate \"CN=mailer\" did not verify");
+  EXPECT_EQ(Explain(PresentedClientCertificate(),
+                    WithClientCertificate("CN=mailer", true)),
+            "whose client certificate \"CN=mailer\" verified");
+  EXPECT_EQ(Explain(PresentedClientCertificate("CN=other"),
+                    WithClientCertificate("CN=mailer", true)),
+            "whose verified client certificate's subject is \"CN=mailer\"");
+  EXPECT_EQ(Explain(PresentedClientCertificate(SizeIs(3)),
+                    MessageWithClientCertificate("CN=mailer", true)),
+            "whose verified client certificate's subject is \"CN=mailer\", "
+            "whose size 9 doesn't match");
+}
+
 // ---------------------------------------------------------------------------
 // Sessions.
 

@@ -98,7 +98,10 @@ TEST(PrintToTest, PrintsTheSmallTypes) {
   TlsInfo with_client_certificate = Typical().tls();
   with_client_certificate.client_certificate_subject = "CN=client";
   EXPECT_THAT(PrintToString(with_client_certificate),
-              EndsWith(" client certificate \"CN=client\""));
+              EndsWith(" client certificate \"CN=client\" (not verified)"));
+  with_client_certificate.client_certificate_verified = true;
+  EXPECT_THAT(PrintToString(with_client_certificate),
+              EndsWith(" client certificate \"CN=client\" (verified)"));
   EXPECT_EQ(PrintToString(Parameter{"SIZE", "1234"}), "SIZE=1234");
   EXPECT_EQ(PrintToString(Parameter{"SMTPUTF8", ""}), "SMTPUTF8");
   EXPECT_EQ(PrintToString(AuthInfo{"PLAIN", "ann"}), "PLAIN \"ann\"");

@@ -199,6 +199,53 @@ TEST(SaslTest, AcceptAnyStillNeedsAName) {
   EXPECT_EQ(empty->Start("\0\0anything"s).kind, Kind::kFailure);
 }
 
+TEST(SaslTest, ExternalNeedsAVerifiedIdentity) {
+  const AuthOptions options = Alice();
+  EXPECT_EQ(CreateSaslMechanism("EXTERNAL", options, "h"), nullptr);
+  EXPECT_EQ(CreateSaslMechanism("EXTERNAL", options, "h", ""), nullptr);
+  EXPECT_NE(CreateSaslMechanism("EXTERNAL", options, "h", "mailer"), nullptr);
+  // Another mechanism ignores the identity.
+  auto plain = CreateSaslMechanism("PLAIN", options, "h", "mailer");
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(plain->Start("\0mailer\0secret"s).kind, Kind::kFailure);
+}
+
+TEST(SaslTest, ExternalWithAnEmptyOrItsOwnAuthzidSucceeds) {
+  for (const std::string& authzid : {""s, "mailer"s}) {
+    auto external = CreateExternalMechanism("mailer");
+    EXPECT_EQ(external->Start(authzid).kind, Kind::kSuccess) << authzid;
+    EXPECT_EQ(external->username(), "mailer");
+  }
+}
+
+TEST(SaslTest, ExternalWithoutInitialResponseChallengesEmpty) {
+  auto external = CreateExternalMechanism("mailer");
+  const SaslStep first = external->Start(std::nullopt);
+  EXPECT_EQ(first.kind, Kind::kChallenge);
+  EXPECT_EQ(first.challenge, "");
+  EXPECT_EQ(external->Next("").kind, Kind::kSuccess);
+  EXPECT_EQ(external->username(), "mailer");
+  auto named = CreateExternalMechanism("mailer");
+  EXPECT_EQ(named->Start(std::nullopt).kind, Kind::kChallenge);
+  EXPECT_EQ(named->Next("mailer").kind, Kind::kSuccess);
+}
+
+TEST(SaslTest, ExternalActingAsSomebodyElseFails) {
+  for (const std::string& authzid :
+       {"postmaster"s, "Mailer"s, "mailer "s, "mailer\0"s}) {
+    auto external = CreateExternalMechanism("mailer");
+    EXPECT_EQ(external->Start(authzid).kind, Kind::kFailure) << authzid;
+    EXPECT_EQ(external->username(), authzid);  // asked for, for the record
+  }
+  auto later = CreateExternalMechanism("mailer");
+  EXPECT_EQ(later->Start(std::nullopt).kind, Kind::kChallenge);
+  EXPECT_EQ(later->Next("postmaster").kind, Kind::kFailure);
+  // One answer only.
+  auto twice = CreateExternalMechanism("mailer");
+  EXPECT_EQ(twice->Start("postmaster"s).kind, Kind::kFailure);
+  EXPECT_EQ(twice->Next("").kind, Kind::kFailure);
+}
+
 TEST(SaslTest, ConstantTimeEquals) {
   EXPECT_TRUE(ConstantTimeEquals("secret", "secret"));
   EXPECT_FALSE(ConstantTimeEquals("secret", "secreT"));

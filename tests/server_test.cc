@@ -164,6 +164,43 @@ TEST(ServerTest, BadOptionsAreErrorsFromStart) {
   EXPECT_EQ(StartError(Plain()), "");
 }
 
+TEST(ServerTest, ClientCertificateOptionsAreCheckedByStart) {
+  ServerOptions required_without_tls = Plain();
+  required_without_tls.require_client_certificate = true;
+  EXPECT_THAT(StartError(required_without_tls),
+              HasSubstr("require_client_certificate needs a TLS policy"));
+
+  ServerOptions bad_client_ca;
+  bad_client_ca.require_client_certificate = true;
+  bad_client_ca.client_ca_pem = "not a certificate";
+  EXPECT_THAT(StartError(bad_client_ca),
+              HasSubstr("client_ca_pem: no PEM certificate found"));
+  bad_client_ca.require_client_certificate = false;
+  bad_client_ca.request_client_certificate = true;
+  EXPECT_THAT(StartError(bad_client_ca), HasSubstr("client_ca_pem"));
+
+  ServerOptions unused_client_ca;
+  unused_client_ca.client_ca_pem = Certificates::ForThisRun().CaPem();
+  EXPECT_THAT(StartError(unused_client_ca),
+              HasSubstr("client_ca_pem is set, but neither"));
+
+  ServerOptions external_without_certificate;
+  external_without_certificate.auth.mechanisms = {"EXTERNAL"};
+  EXPECT_THAT(StartError(external_without_certificate),
+              HasSubstr("lists EXTERNAL, but neither"));
+
+  ServerOptions good;
+  good.require_client_certificate = true;
+  good.client_ca_pem = Certificates::ForThisRun().CaPem();
+  good.auth.mechanisms = {"EXTERNAL"};
+  good.auth.required = true;  // EXTERNAL alone is a way to authenticate
+  EXPECT_EQ(StartError(good), "");
+  ServerOptions requested;
+  requested.request_client_certificate = true;
+  requested.auth.mechanisms = {"PLAIN", "EXTERNAL"};
+  EXPECT_EQ(StartError(requested), "");
+}
+
 TEST(ServerTest, StartTwiceIsAnError) {
   Server server(Plain());
   server.Start();

@@ -39,7 +39,30 @@ struct ClientOptions {
   int max_version = 0;
   std::string tls12_ciphers;  // empty: OpenSSL's default
   const Credential* certificate = nullptr;
+  const PemIdentity* identity = nullptr;  // leaf, chain and key, as PEM
 };
+
+// Loads `identity` into `ssl` as a client presents it: the leaf, the rest of
+// its chain, the key.
+void UseIdentity(SSL* ssl, const PemIdentity& identity) {
+  const std::string& chain = identity.certificate_chain_pem;
+  BioPtr bio(BIO_new_mem_buf(chain.data(), static_cast<int>(chain.size())));
+  X509Ptr leaf(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(SSL_use_certificate(ssl, leaf.get()), 1);
+  while (
+      X509Ptr next{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
+    EXPECT_EQ(SSL_add1_chain_cert(ssl, next.get()), 1);
+  }
+  ERR_clear_error();
+  const std::string& key_pem = identity.private_key_pem;
+  BioPtr key_bio(
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  EvpPkeyPtr key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_TRUE(key);
+  EXPECT_EQ(SSL_use_PrivateKey(ssl, key.get()), 1);
+}
 
 class TestClient {
  public:
@@ -85,6 +108,7 @@ class TestClient {
       EXPECT_EQ(SSL_use_PrivateKey(ssl_.get(), options.certificate->key.get()),
                 1);
     }
+    if (options.identity != nullptr) UseIdentity(ssl_.get(), *options.identity);
   }
 
   // One step of the handshake: true once it is complete.
@@ -351,6 +375,17 @@ TEST(TlsChannelTest, NoSniWhenTheClientSendsNone) {
   EXPECT_THAT(server.Info(TlsMode::kStartTls).sni, IsEmpty());
 }
 
+// A CA that is not the run's: the second certificate of an
+// unknown-authority client identity.
+std::string ClientLeafCaPem() {
+  const std::string chain =
+      Certificates::ForThisRun()
+          .ClientLeaf("mailer", CertificateProblem::kUnknownAuthority)
+          .certificate_chain_pem;
+  const std::string end = "-----END CERTIFICATE-----\n";
+  return chain.substr(chain.find(end) + end.size());
+}
+
 Credential ClientCredential() {
   // Signed by a CA of its own: the server records, it does not verify.
   static const Credential* const ca =
@@ -415,6 +450,241 @@ TEST(TlsChannelTest, ClientCertificateIsNotAskedForByDefault) {
   ASSERT_TRUE(server.handshake_complete()) << server.error();
   EXPECT_THAT(server.Info(TlsMode::kStartTls).client_certificate_subject,
               IsEmpty());
+}
+
+TEST_P(ClientCertificateTest, RequestedCertificateFromAnotherCaDoesNotVerify) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.request_client_certificate = true;
+  options.client_ca_pem = Certificates::ForThisRun().CaPem();
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const Credential credential = ClientCredential();  // its own CA
+  ClientOptions client_options;
+  client_options.certificate = &credential;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  EXPECT_EQ(info.client_certificate_subject, "CN=client,O=Example");
+  EXPECT_FALSE(info.client_certificate_verified);
+  EXPECT_THAT(server.VerifiedClientCommonName(), IsEmpty());
+}
+
+TEST_P(ClientCertificateTest, RequestedCertificateFromTheClientCaVerifies) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.request_client_certificate = true;
+  options.client_ca_pem = Certificates::ForThisRun().CaPem();
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
+  ClientOptions client_options;
+  client_options.identity = &identity;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  EXPECT_EQ(info.client_certificate_subject, "CN=mailer");
+  EXPECT_TRUE(info.client_certificate_verified);
+  EXPECT_EQ(server.VerifiedClientCommonName(), "mailer");
+}
+
+TEST_P(ClientCertificateTest, RequiredCertificateThatVerifiesIsAccepted) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.require_client_certificate = true;
+  options.client_ca_pem = Certificates::ForThisRun().CaPem();
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
+  ClientOptions client_options;
+  client_options.identity = &identity;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_TRUE(client.done()) << client.error();
+  const TlsInfo info = server.Info(TlsMode::kImplicit);
+  EXPECT_EQ(info.client_certificate_subject, "CN=mailer");
+  EXPECT_TRUE(info.client_certificate_verified);
+  EXPECT_EQ(server.VerifiedClientCommonName(), "mailer");
+}
+
+TEST_P(ClientCertificateTest, RequiredCertificateMissingFailsTheHandshake) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.require_client_certificate = true;
+  options.client_ca_pem = Certificates::ForThisRun().CaPem();
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  TestClient client;
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  EXPECT_FALSE(server.handshake_complete());
+  ASSERT_TRUE(server.failed());
+  EXPECT_THAT(server.error(), HasSubstr("peer did not return a certificate"));
+}
+
+TEST_P(ClientCertificateTest, RequiredCertificateFromAnotherCaFails) {
+  // A CA the client chose (and sends along) is no trust anchor of ours.
+  TlsContextOptions options = LeafFor("localhost");
+  options.require_client_certificate = true;
+  options.client_ca_pem = Certificates::ForThisRun().CaPem();
+  options.max_version = GetParam();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const PemIdentity identity = Certificates::ForThisRun().ClientLeaf(
+      "mailer", CertificateProblem::kUnknownAuthority);
+  ClientOptions client_options;
+  client_options.identity = &identity;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  EXPECT_FALSE(server.handshake_complete());
+  ASSERT_TRUE(server.failed());
+  EXPECT_EQ(server.error(), "certificate verify failed");
+}
+
+class ClientProblemTest
+    : public ::testing::TestWithParam<std::tuple<CertificateProblem, bool>> {};
+
+TEST_P(ClientProblemTest, FailsWhenRequiredIsRecordedUnverifiedWhenRequested) {
+  const auto& [problem, required] = GetParam();
+  TlsContextOptions options = LeafFor("localhost");
+  options.request_client_certificate = !required;
+  options.require_client_certificate = required;
+  options.client_ca_pem = Certificates::ForThisRun().CaPem();
+  SslCtxPtr context = ServerContext(options);
+  TlsChannel server(context.get());
+  const PemIdentity identity =
+      Certificates::ForThisRun().ClientLeaf("mailer", problem);
+  ClientOptions client_options;
+  client_options.identity = &identity;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  if (required) {
+    EXPECT_FALSE(server.handshake_complete());
+    EXPECT_EQ(server.error(), "certificate verify failed");
+    return;
+  }
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  EXPECT_EQ(info.client_certificate_subject, "CN=mailer");
+  EXPECT_FALSE(info.client_certificate_verified);
+  EXPECT_THAT(server.VerifiedClientCommonName(), IsEmpty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllClientProblems, ClientProblemTest,
+    ::testing::Combine(::testing::Values(CertificateProblem::kExpired,
+                                         CertificateProblem::kNotYetValid,
+                                         CertificateProblem::kSelfSigned,
+                                         CertificateProblem::kUnknownAuthority),
+                       ::testing::Bool()),
+    [](const ::testing::TestParamInfo<std::tuple<CertificateProblem, bool>>&
+           p) {
+      std::string name = CertificateProblemName(std::get<0>(p.param));
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name + (std::get<1>(p.param) ? "_required" : "_requested");
+    });
+
+TEST(TlsChannelTest, ClientCaPemChoosesTheTrustAnchors) {
+  // Another CA as the anchor: its client verifies, the run's CA's does not.
+  const Credential other_ca = MakeCertificateAuthority("other client CA");
+  CertificateSpec spec;
+  spec.role = CertificateRole::kClient;
+  spec.common_name = "other";
+  const Credential other_client = IssueCertificate(spec, &other_ca);
+  TlsContextOptions options = LeafFor("localhost");
+  options.require_client_certificate = true;
+  options.client_ca_pem = CertificatePem(*other_ca.certificate);
+  SslCtxPtr context = ServerContext(options);
+  {
+    TlsChannel server(context.get());
+    ClientOptions client_options;
+    client_options.certificate = &other_client;
+    TestClient client(client_options);
+    std::string plaintext;
+    Pump(client, server, plaintext);
+    ASSERT_TRUE(server.handshake_complete()) << server.error();
+    EXPECT_TRUE(server.Info(TlsMode::kStartTls).client_certificate_verified);
+    EXPECT_EQ(server.VerifiedClientCommonName(), "other");
+  }
+  {
+    TlsChannel server(context.get());
+    const PemIdentity identity =
+        Certificates::ForThisRun().ClientLeaf("mailer");
+    ClientOptions client_options;
+    client_options.identity = &identity;
+    TestClient client(client_options);
+    std::string plaintext;
+    Pump(client, server, plaintext);
+    EXPECT_FALSE(server.handshake_complete());
+    EXPECT_EQ(server.error(), "certificate verify failed");
+  }
+}
+
+TEST(TlsChannelTest, UnrequestedCertificateIsNeitherRecordedNorVerified) {
+  SslCtxPtr context = ServerContext(LeafFor("localhost"));
+  TlsChannel server(context.get());
+  const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
+  ClientOptions client_options;
+  client_options.identity = &identity;
+  TestClient client(client_options);
+  std::string plaintext;
+  Pump(client, server, plaintext);
+  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  EXPECT_FALSE(server.Info(TlsMode::kStartTls).client_certificate_verified);
+  EXPECT_THAT(server.VerifiedClientCommonName(), IsEmpty());
+}
+
+TEST(TlsContextTest, BadClientCaPemIsNamedInTheError) {
+  TlsContextOptions options = LeafFor("localhost");
+  options.require_client_certificate = true;
+  options.client_ca_pem = "not a certificate";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith(
+                  "client_ca_pem: no PEM certificate found (expected")));
+  options.client_ca_pem =
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith(
+                  "client_ca_pem: cannot decode PEM certificate #1")));
+  // The second certificate is named too, and request reads it as require does.
+  options.require_client_certificate = false;
+  options.request_client_certificate = true;
+  options.client_ca_pem =
+      Certificates::ForThisRun().CaPem() +
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  EXPECT_THAT([&] { MakeServerTlsContext(options); },
+              ThrowsMessage<Error>(StartsWith(
+                  "client_ca_pem: cannot decode PEM certificate #2")));
+  // Unused when no certificate is asked for.
+  options.request_client_certificate = false;
+  EXPECT_NO_THROW(MakeServerTlsContext(options));
+}
+
+TEST(TlsContextTest, SharedContextsDifferByClientCertificateOptions) {
+  TlsContextOptions requested = LeafFor("localhost");
+  requested.request_client_certificate = true;
+  requested.client_ca_pem = Certificates::ForThisRun().CaPem();
+  TlsContextOptions required = requested;
+  required.request_client_certificate = false;
+  required.require_client_certificate = true;
+  TlsContextOptions other_ca = required;
+  other_ca.client_ca_pem = ClientLeafCaPem();
+  const auto a = SharedServerTlsContext(requested);
+  const auto b = SharedServerTlsContext(required);
+  const auto c = SharedServerTlsContext(other_ca);
+  EXPECT_NE(a.get(), b.get());
+  EXPECT_NE(b.get(), c.get());
+  EXPECT_EQ(SharedServerTlsContext(required).get(), b.get());
 }
 
 TEST(TlsChannelTest, SubjectKeepsUtf8AndEscapesRfc2253Specials) {

@@ -269,6 +269,19 @@ auto SniIs(const M& m) {
       m);
 }
 
+// The client presented a TLS client certificate and it verified against
+// ServerOptions::client_ca_pem (TlsInfo::client_certificate_verified).
+inline detail::PresentedClientCertificateMatcher PresentedClientCertificate() {
+  return {};
+}
+// ... and its subject, in RFC 2253 form ("CN=mailer"), matches `subject_m`.
+template <typename M>
+detail::PresentedClientCertificateMatcher PresentedClientCertificate(
+    const M& subject_m) {
+  return detail::PresentedClientCertificateMatcher(
+      ::testing::SafeMatcherCast<const std::string&>(subject_m));
+}
+
 // ---------------------------------------------------------------------------
 // On Session.
 

@@ -71,7 +71,11 @@ struct ServerOptions {
   CertificateProblem certificate_problem = CertificateProblem::kNone;
   std::optional<PemIdentity> certificate;                    // bring your own
   std::string min_tls_version = "TLSv1.2", max_tls_version;  // empty: maximum
-  bool request_client_certificate = false;
+  bool request_client_certificate = false;  // asked for, not required
+  bool require_client_certificate = false;  // the handshake fails without one
+                                            // that verifies; implies asking
+  std::string client_ca_pem;  // trust anchors for client certificates;
+                              // empty: the run's CA
   AuthOptions auth;
   Limits limits;
   Extensions extensions;

@@ -188,7 +188,7 @@ Actions Dialogue::RunWith(
         break;
       }
       case Step::kTls:
-        session.TlsEstablished(out);
+        session.TlsEstablished(out, step.bytes);
         EXPECT_TRUE(session.tls_active());
         break;
       case Step::kIdle:

@@ -77,8 +77,10 @@ class Dialogue {
     steps_.push_back({Step::kSend, std::move(bytes)});
     return *this;
   }
-  Dialogue& TlsUp() {
-    steps_.push_back({Step::kTls, {}});
+  // TLS is up; `verified_client_name`: the CN of a client certificate that
+  // verified (empty: none).
+  Dialogue& TlsUp(std::string verified_client_name = {}) {
+    steps_.push_back({Step::kTls, std::move(verified_client_name)});
     return *this;
   }
   Dialogue& Idle() {

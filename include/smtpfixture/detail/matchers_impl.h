@@ -549,6 +549,69 @@ class HasValidDkimSignatureMatcher {
   bool has_domain_;
 };
 
+// PresentedClientCertificate(): the client presented a certificate that
+// verified against ServerOptions::client_ca_pem, with a subject matching
+// `subject` when one is given.
+class PresentedClientCertificateMatcher {
+ public:
+  using is_gtest_matcher = void;
+  PresentedClientCertificateMatcher()
+      : subject_(::testing::A<const std::string&>()), has_subject_(false) {}
+  explicit PresentedClientCertificateMatcher(
+      ::testing::Matcher<const std::string&> subject)
+      : subject_(std::move(subject)), has_subject_(true) {}
+
+  template <typename Subject>
+  bool MatchAndExplain(const Subject& subject,
+                       ::testing::MatchResultListener* listener) const {
+    const TlsInfo& tls = TlsOf(subject);
+    if (tls.client_certificate_subject.empty()) {
+      *listener << "which presented no client certificate";
+      return false;
+    }
+    if (!tls.client_certificate_verified) {
+      if (listener->IsInterested()) {
+        *listener << "whose client certificate "
+                  << Show(tls.client_certificate_subject) << " did not verify";
+      }
+      return false;
+    }
+    if (!has_subject_) {
+      if (listener->IsInterested()) {
+        *listener << "whose client certificate "
+                  << Show(tls.client_certificate_subject) << " verified";
+      }
+      return true;
+    }
+    if (listener->IsInterested()) {
+      *listener << "whose verified client certificate's subject is "
+                << Show(tls.client_certificate_subject);
+    }
+    return MatchAndExplainInner(subject_, tls.client_certificate_subject,
+                                listener);
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "presented a client certificate that verified";
+    DescribeSubject(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "presented no client certificate that verified";
+    DescribeSubject(os);
+  }
+
+ private:
+  void DescribeSubject(std::ostream* os) const {
+    if (!has_subject_) return;
+    *os << " with subject that ";
+    subject_.DescribeTo(os);
+  }
+
+  // A matcher and a flag, not std::optional<Matcher>: see
+  // AttachmentPartsMatcher.
+  ::testing::Matcher<const std::string&> subject_;
+  bool has_subject_;
+};
+
 }  // namespace smtpfixture::detail
 
 #endif  // SMTPFIXTURE_DETAIL_MATCHERS_IMPL_H_
