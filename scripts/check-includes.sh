@@ -13,6 +13,9 @@
 #   fixture/message       base, mime, public headers
 #   fixture/net           base, certs, smtp, tls, mime, message, public headers
 #   fixture/gtest         public headers
+#   tools/                public headers, its own folder (never the internals)
+#   examples/X            public headers, X/ (never the internals)
+#   tests/                anything of ours (tests may use the internals)
 #
 # Public headers must not reach uv.h or OpenSSL either. Run from anywhere;
 # exits 1 with one line per offending include.
@@ -30,6 +33,9 @@ allowed() {  # folder -> space-separated include prefixes it may use
     fixture/message) echo "smtpfixture/ fixture/base/ fixture/mime/ fixture/message/" ;;
     fixture/net) echo "smtpfixture/ fixture/base/ fixture/smtp/ fixture/tls/ fixture/mime/ fixture/message/ fixture/net/ certs/" ;;
     fixture/gtest) echo "smtpfixture/ fixture/gtest/" ;;
+    tools/*) echo "smtpfixture/ $1/" ;;
+    examples/*) echo "smtpfixture/ ${1#examples/}/" ;;
+    tests | tests/*) echo "smtpfixture/ certs/ fixture/ tests/" ;;
     *) echo "?" ;;
   esac
 }
@@ -59,6 +65,7 @@ while IFS= read -r file; do
     echo "$file: a public header includes libuv or OpenSSL"
     status=1
   fi
-done < <(git ls-files 'include/*.h' 'certs/*.h' 'certs/*.cc' 'fixture/*.h' 'fixture/*.cc')
+done < <(git ls-files 'include/*.h' 'certs/*.h' 'certs/*.cc' 'fixture/*.h' 'fixture/*.cc' \
+           'tools/*.h' 'tools/*.cc' 'examples/*.h' 'examples/*.cc' 'tests/*.h' 'tests/*.cc')
 [ $status -eq 0 ] && echo "includes follow the layering order"
 exit $status

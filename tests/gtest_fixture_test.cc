@@ -211,6 +211,34 @@ TEST_F(FixtureTest, AwaitMessageOnAStoppedServerFailsAtOnce) {
                         "server saw no connection."));
 }
 
+TEST(ScaledTimeoutTest, SaturatesInsteadOfOverflowing) {
+  const char* original = getenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER");
+  const std::string saved = original ? original : "";
+  constexpr auto kForever = std::chrono::milliseconds::max();
+  for (const char* multiplier : {"1", "3", "0.5"}) {
+    SCOPED_TRACE(multiplier);
+    setenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER", multiplier, 1);
+    const auto scaled = ScaledTimeout(kForever);
+    // Without end stays without end (0.5: still longer than any test).
+    EXPECT_GE(scaled, kForever / 2);
+  }
+  setenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER", "3", 1);
+  EXPECT_EQ(ScaledTimeout(kForever), kForever);
+  EXPECT_EQ(ScaledTimeout(kForever / 2), kForever);
+  unsetenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER");
+  if (original != nullptr) {
+    setenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER", saved.c_str(), 1);
+  }
+}
+
+TEST_F(FixtureTest, AwaitWithTheLongestTimeoutSucceedsWhenMet) {
+  SendOne(server().Port(), "here");
+  if (HasFatalFailure()) return;
+  EXPECT_TRUE(AwaitMessages(server(), 1, std::chrono::milliseconds::max()));
+  EXPECT_TRUE(AwaitMessage(server(), HasSubject("here"),
+                           std::chrono::milliseconds::max()));
+}
+
 TEST(ScaledTimeoutTest, MultipliesByTheEnvironment) {
   // Restore what CI set for the rest of this process's tests.
   const char* original = getenv("SMTPFIXTURE_TIMEOUT_MULTIPLIER");
@@ -250,14 +278,15 @@ unsigned Mode(const std::filesystem::path& path) {
 // `base` and returns every .eml file found under `base` (links not followed).
 std::vector<std::filesystem::path> RunFailingTest(
     const char* variable, const std::filesystem::path& base,
-    ::smtpfixture::testing::ProcessResult* run) {
+    ::smtpfixture::testing::ProcessResult* run,
+    const std::string& test = "FixtureTest.DISABLED_FailsOnPurpose") {
   const char* saved_test_tmpdir = getenv("TEST_TMPDIR");
   const std::string saved = saved_test_tmpdir ? saved_test_tmpdir : "";
   // TEST_TMPDIR would win over TMPDIR in ::testing::TempDir().
   unsetenv("TEST_TMPDIR");
   setenv(variable, base.c_str(), 1);
   *run = RunProcess({"/proc/self/exe", "--gtest_also_run_disabled_tests",
-                     "--gtest_filter=FixtureTest.DISABLED_FailsOnPurpose"});
+                     "--gtest_filter=" + test});
   unsetenv(variable);
   if (saved_test_tmpdir != nullptr) setenv("TEST_TMPDIR", saved.c_str(), 1);
   std::vector<std::filesystem::path> emls;
@@ -312,6 +341,45 @@ TEST(FixtureFailureTest, FailedTestLeavesTranscriptsAndPrivateEmlFiles) {
     EXPECT_EQ(content.str(), "Subject: left behind\r\n\r\nbody\r\n");
     fs::remove_all(base);
   }
+}
+
+// A test whose full name is far longer than a directory name may be.
+class LongNameTest : public FixtureTest,
+                     public ::testing::WithParamInterface<int> {};
+
+// Run only by ALongTestNameStillLeavesItsDump, in a child process.
+TEST_P(LongNameTest, DISABLED_FailsOnPurpose) {
+  SendOne(server().Port(), "long name");
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(AwaitMessages(server(), 1));
+  ADD_FAILURE() << "failing on purpose";
+}
+
+INSTANTIATE_TEST_SUITE_P(Long, LongNameTest, ::testing::Values(1),
+                         [](const ::testing::TestParamInfo<int>&) {
+                           return std::string(400, 'x') + "_end";
+                         });
+
+TEST(FixtureFailureTest, ALongTestNameStillLeavesItsDump) {
+  namespace fs = std::filesystem;
+  char dir_template[] = "/tmp/smtpfixture-outputs-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const fs::path base = dir_template;
+  ::smtpfixture::testing::ProcessResult run;
+  const std::vector<fs::path> emls = RunFailingTest(
+      "TEST_UNDECLARED_OUTPUTS_DIR", base, &run, "Long/LongNameTest.*");
+  EXPECT_EQ(run.exit_code, 1) << run.Describe();
+  EXPECT_THAT(run.out, HasSubstr("failing on purpose")) << run.Describe();
+  ASSERT_EQ(emls.size(), 1u) << run.Describe();
+  const std::string name = emls[0].parent_path().filename().string();
+  EXPECT_EQ(emls[0].parent_path().parent_path(), base);
+  EXPECT_LE(name.size(), 160u) << name;
+  // The name's beginning, then a hash of the whole, then mkdtemp's suffix.
+  EXPECT_THAT(name, StartsWith("smtpfixture-Long_LongNameTest."
+                               "DISABLED_FailsOnPurpose_xxxx"));
+  EXPECT_THAT(name, ::testing::MatchesRegex(".*x-[0-9a-f]{8}-......"));
+  EXPECT_EQ(Mode(emls[0].parent_path()), 0700u);
+  fs::remove_all(base);
 }
 
 class ImplicitTlsFixtureTest : public SmtpServerTest {

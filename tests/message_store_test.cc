@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "fixture/base/deadline.h"
+
 namespace smtpfixture::detail {
 namespace {
 
@@ -18,6 +20,60 @@ std::shared_ptr<MessageRecord> Record(std::uint64_t session, std::string data) {
   record->session_id = session;
   record->data = std::move(data);
   return record;
+}
+
+TEST(DeadlineTest, SaturatesInsteadOfOverflowing) {
+  using Clock = std::chrono::steady_clock;
+  EXPECT_EQ(DeadlineAfter(std::chrono::milliseconds::max()),
+            Clock::time_point::max());
+  // Too large for the clock's nanoseconds, though not the type's maximum.
+  EXPECT_EQ(DeadlineAfter(std::chrono::hours(24 * 365 * 1000)),
+            Clock::time_point::max());
+  const Clock::time_point before = Clock::now();
+  const Clock::time_point past =
+      DeadlineAfter(std::chrono::milliseconds::min());
+  EXPECT_LE(past, Clock::now());
+  EXPECT_GE(past, before);
+  const Clock::time_point in_a_second = DeadlineAfter(std::chrono::seconds(1));
+  EXPECT_GE(in_a_second, before + std::chrono::seconds(1));
+  EXPECT_LE(in_a_second, Clock::now() + std::chrono::seconds(1));
+}
+
+TEST(MessageStoreTest, WaitForChangeCountsEachStoreChange) {
+  MessageStore store;
+  std::uint64_t seen = store.ChangeCount();
+  const auto changed = [&](const char* step) {
+    EXPECT_TRUE(store.WaitForChange(seen, std::chrono::milliseconds(0)))
+        << step;
+    seen = store.ChangeCount();
+  };
+  const std::uint64_t session = store.OpenSession("peer");
+  changed("OpenSession");
+  store.AppendTranscript(session, {Direction::kServer, "220 hi"});
+  changed("AppendTranscript");
+  store.UpdateSession(session, [](Session& s) { s.tls_error = "x"; });
+  changed("UpdateSession");
+  store.AddMessage(Record(session, "x"));
+  changed("AddMessage");
+  store.CloseSession(session);
+  changed("CloseSession");
+  store.Clear();
+  changed("Clear");
+  store.SetServing(true);
+  changed("SetServing");
+  // A call that changes nothing counts nothing.
+  store.UpdateSession(12345, [](Session& s) { s.tls_error = "x"; });
+  std::vector<TranscriptLine> none;
+  store.AppendTranscript(session, none);
+  EXPECT_FALSE(store.WaitForChange(seen, std::chrono::milliseconds(0)));
+}
+
+TEST(MessageStoreTest, WaitForChangeWakesAWaitingThread) {
+  MessageStore store;
+  const std::uint64_t seen = store.ChangeCount();
+  std::thread opener([&] { store.OpenSession("peer"); });
+  EXPECT_TRUE(store.WaitForChange(seen, std::chrono::milliseconds::max()));
+  opener.join();
 }
 
 TEST(MessageStoreTest, WaitReturnsWhenAnotherThreadAdds) {

@@ -447,6 +447,120 @@ TEST(ServerTest, WaitForMessageGivesUpWhenTheServerStops) {
       [](const ReceivedMessage&) { return true; }, std::chrono::seconds(60)));
 }
 
+constexpr auto kForever = std::chrono::milliseconds::max();
+
+TEST(ServerTest, WaitsWithTheLongestTimeoutSucceedAtOnceWhenMet) {
+  Server server(Plain());
+  server.Start();
+  SendSubject(server.Port(), "here");
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(
+      server.WaitForSessionsClosed(1, ScaledTimeout(std::chrono::seconds(5))));
+  // Each would be false at once if the deadline overflowed.
+  EXPECT_TRUE(server.WaitForMessages(1, kForever));
+  EXPECT_TRUE(server.WaitForSessionsClosed(1, kForever));
+  EXPECT_TRUE(server.WaitForMessage(
+      [](const ReceivedMessage& m) { return SubjectIs(m, "here"); }, kForever));
+  EXPECT_TRUE(server.WaitForChange(0, kForever));
+}
+
+// The client sends a moment after the wait began: the wait must block until
+// then, neither give up at once nor miss the wake. (Were the moment too
+// short, the test would pass without testing the blocking; it cannot fail
+// for it.)
+void SendAfterAMoment(std::uint16_t port, const std::string& subject) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  SendSubject(port, subject);
+}
+
+TEST(ServerTest, WaitsWithTheLongestTimeoutWaitForWhatComes) {
+  Server server(Plain());
+  server.Start();
+  {
+    std::thread client(SendAfterAMoment, server.Port(), "one");
+    EXPECT_TRUE(server.WaitForMessages(1, kForever));
+    client.join();
+  }
+  {
+    std::thread client(SendAfterAMoment, server.Port(), "two");
+    EXPECT_TRUE(server.WaitForMessage(
+        [](const ReceivedMessage& m) { return SubjectIs(m, "two"); },
+        kForever));
+    client.join();
+  }
+  {
+    ASSERT_TRUE(server.WaitForSessionsClosed(
+        2, ScaledTimeout(std::chrono::seconds(5))));
+    std::thread client(SendAfterAMoment, server.Port(), "three");
+    EXPECT_TRUE(server.WaitForSessionsClosed(3, kForever));
+    client.join();
+  }
+  {
+    const std::uint64_t seen = server.ChangeCount();
+    std::thread client(SendAfterAMoment, server.Port(), "four");
+    EXPECT_TRUE(server.WaitForChange(seen, kForever));
+    EXPECT_GT(server.ChangeCount(), seen);
+    client.join();
+  }
+  {
+    std::thread client(SendAfterAMoment, server.Port(), "five");
+    EXPECT_TRUE(AwaitMessages(server, 5, kForever));
+    client.join();
+  }
+  {
+    std::thread client(SendAfterAMoment, server.Port(), "six");
+    EXPECT_TRUE(AwaitMessage(server,
+                             ::testing::Truly([](const ReceivedMessage& m) {
+                               return SubjectIs(m, "six");
+                             }),
+                             kForever));
+    client.join();
+  }
+}
+
+TEST(ServerTest, ChangeCountGrowsWithEveryKindOfChange) {
+  Server server(Plain());
+  const auto wait = ScaledTimeout(std::chrono::seconds(10));
+  std::uint64_t seen = server.ChangeCount();
+  // Each step must wake a waiter and move the count: the wait returns true
+  // only once ChangeCount() > seen.
+  const auto changed = [&](const char* step) {
+    EXPECT_TRUE(server.WaitForChange(seen, wait)) << step;
+    EXPECT_GT(server.ChangeCount(), seen) << step;
+    seen = server.ChangeCount();
+  };
+  server.Start();
+  changed("Start");
+  RawClient client;
+  ASSERT_TRUE(client.Connect(server.Port()));
+  ASSERT_EQ(client.ReadCode(), 220);
+  changed("a session opened, its greeting recorded");
+  // Whatever the loop still records of the greeting, it settles: wait until
+  // nothing changes for a moment, then one command is one more change.
+  while (server.WaitForChange(seen, std::chrono::milliseconds(50))) {
+    seen = server.ChangeCount();
+  }
+  ASSERT_THAT(client.Command("NOOP"), ::testing::Optional(StartsWith("250")));
+  changed("a command and its reply recorded");
+  ASSERT_THAT(client.Command("EHLO a"), ::testing::Optional(StartsWith("250")));
+  SendMessage(client, "a@x", "b@x", "Subject: s\r\n\r\nbody");
+  if (HasFatalFailure()) return;
+  changed("a message");
+  client.Command("QUIT");
+  ASSERT_TRUE(server.WaitForSessionsClosed(1, wait));
+  changed("a session closed");
+  server.Clear();
+  changed("Clear");
+  std::thread stopper([&] { server.Stop(); });
+  changed("Stop");
+  stopper.join();
+  // Nothing happens any more: the wait runs to its timeout.
+  EXPECT_FALSE(server.WaitForChange(server.ChangeCount(),
+                                    std::chrono::milliseconds(20)));
+  EXPECT_TRUE(server.WaitForChange(server.ChangeCount() - 1,
+                                   std::chrono::milliseconds(0)));
+}
+
 TEST(ServerTest, DataStaysReadableAfterStop) {
   Server server(Plain());
   server.Start();

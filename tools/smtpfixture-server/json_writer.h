@@ -1,12 +1,12 @@
 // The JSON smtpfixture-server prints: one object per line, built field by
-// field. The one place in examples/server that writes JSON.
+// field. The one place in the tool that writes JSON.
 //
 //   JsonObject event;
 //   event.String("event", "listening").Number("port", 2525);
 //   std::cout << event.str() << std::endl;   //
 //   {"event":"listening","port":2525}
-#ifndef SMTPFIXTURE_EXAMPLES_SERVER_JSON_WRITER_H_
-#define SMTPFIXTURE_EXAMPLES_SERVER_JSON_WRITER_H_
+#ifndef SMTPFIXTURE_TOOLS_SMTPFIXTURE_SERVER_JSON_WRITER_H_
+#define SMTPFIXTURE_TOOLS_SMTPFIXTURE_SERVER_JSON_WRITER_H_
 
 #include <cstdint>
 #include <string>
@@ -45,4 +45,4 @@ class JsonObject {
 
 }  // namespace server_cli
 
-#endif  // SMTPFIXTURE_EXAMPLES_SERVER_JSON_WRITER_H_
+#endif  // SMTPFIXTURE_TOOLS_SMTPFIXTURE_SERVER_JSON_WRITER_H_

@@ -4,15 +4,28 @@
 // It prints one JSON line on stdout once it accepts connections, e.g.
 //   {"event":"listening","host":"127.0.0.1","port":40123,
 //    "url":"smtp://localhost:40123","ca_file":"/tmp/smtpfixture-ab12/ca.pem",
-//    "tls":"starttls","heap":"huge-pages"}
+//    "tls":"starttls"}
 // (on one line), serves until SIGINT or SIGTERM, then prints a summary on
 // stderr and exits 0. With --events it goes on printing one JSON line per
 // event (event_reporter.h); with --dump-dir, every accepted message is
-// written to DIR/<id>.eml as it arrives. Command-line mistakes exit 2 with a
-// message naming the option; a server that cannot start exits 1.
+// written to DIR/<id>.eml as it arrives (dump_directory.h). Command-line
+// mistakes exit 2 with a message naming the option; a server that cannot
+// start exits 1, and so does one whose --events reader closed its end.
+//
+// One ordinary process, built on the library's public headers only. Two
+// threads of its own besides the server's loop: the main thread reports,
+// and a watcher waits for SIGINT, SIGTERM or (with --events) the reader's
+// end of stdout closing, and then stops the server, which wakes the main
+// thread whatever it waits for (Server::WaitForChange, or a write to a full
+// pipe: event_output.h). A stop ends the process within a second, whatever
+// the reader of stdout does.
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -20,25 +33,25 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
-#include "examples/server/event_reporter.h"
-#include "examples/server/json_writer.h"
-#include "fixture/base/ascii_util.h"
 #include "smtpfixture/server.h"
+#include "tools/smtpfixture-server/dump_directory.h"
+#include "tools/smtpfixture-server/event_output.h"
+#include "tools/smtpfixture-server/event_reporter.h"
+#include "tools/smtpfixture-server/json_writer.h"
 
 namespace {
 
-namespace fs = std::filesystem;
+using server_cli::EventOutput;
 using server_cli::JsonObject;
 using smtpfixture::ServerOptions;
 using smtpfixture::Stage;
@@ -49,7 +62,7 @@ constexpr char kUsage[] =
 
 Runs smtpfixture's SMTP server until SIGINT or SIGTERM. Prints one JSON line
 on stdout when ready: {"event":"listening", "host", "port", "url", "ca_file",
-"tls", "heap"}.
+"tls"}.
 
 Options:
   --host ADDR               address to bind (default 127.0.0.1; ::1 for IPv6)
@@ -58,8 +71,12 @@ Options:
   --tls MODE                none | starttls | starttls-required | implicit
                             (default starttls)
   --events                  print one JSON line per event on stdout:
-                            session_opened, message_received, session_closed
-  --dump-dir DIR            write each accepted message to DIR/<id>.eml
+                            session_opened, message_received, session_closed;
+                            the server stops when the reader closes stdout
+  --dump-dir DIR            write each accepted message to DIR/<id>.eml (or
+                            <id>-N.eml if taken); DIR is created mode 0700,
+                            an existing one must be yours and writable by
+                            nobody else
   --auth USER:PASSWORD      accept these credentials (repeatable; visible in
                             ps: prefer --auth-file)
   --auth-file FILE          accept the credentials in FILE, one USER:PASSWORD
@@ -84,19 +101,13 @@ Options:
   --dkim-key NAME=RECORD    a DKIM key record, as DNS would publish it
                             (sel._domainkey.example.com=v=DKIM1; k=rsa; p=...);
                             repeatable; events then carry each message's
-                            DKIM results
+                            DKIM results (null without --dkim-key)
   --max-message-bytes N     refuse larger messages (0: no limit)
   --idle-timeout-ms N       close connections idle this long
-  --no-huge-pages           keep glibc's default heap (see below)
   --help                    show this help
 
-Every stored message takes fresh memory. Where the kernel offers transparent
-huge pages, the server re-executes itself once at start with
-GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1, so that its
-heap grows in huge pages instead of a page fault every 4 KiB (a fifth of the
-CPU a stored message costs on a machine where faults are dear). It does not
-when GLIBC_TUNABLES is already set (yours is kept), with --no-huge-pages, or
-when transparent huge pages are off.
+Process-level tuning (GLIBC_TUNABLES, MALLOC_ARENA_MAX, ...) is yours to set
+in the environment the server starts in; it changes nothing of its own.
 )";
 
 // A command-line mistake: reported with the usage hint, exit status 2.
@@ -116,13 +127,30 @@ struct FaultSpec {
 struct Config {
   ServerOptions options;
   std::string tls_name = "starttls";  // as spelled on the command line
-  std::optional<fs::path> dump_dir;
+  std::optional<std::string> dump_dir;
   std::vector<FaultSpec> faults;
   bool events = false;
   bool help = false;
-  bool huge_pages = true;           // may re-execute for a huge-page heap
-  bool heap_in_huge_pages = false;  // did (reported in "listening")
 };
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view TrimWhitespace(std::string_view s) {
+  const auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
 
 bool IsDigits(std::string_view text) {
   return !text.empty() &&
@@ -172,7 +200,7 @@ std::optional<Stage> LookupStage(std::string_view name) {
       {"quit", Stage::kQuit},
   };
   for (const auto& [known, stage] : kStages) {
-    if (smtpfixture::detail::AsciiEqualsIgnoreCase(name, known)) return stage;
+    if (AsciiEqualsIgnoreCase(name, known)) return stage;
   }
   return std::nullopt;
 }
@@ -252,7 +280,7 @@ void ReadAuthFile(const std::string& path,
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::string_view trimmed = smtpfixture::detail::TrimWsp(line);
+    const std::string_view trimmed = TrimWhitespace(line);
     if (trimmed.empty() || trimmed.front() == '#') continue;
     const auto colon = line.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -277,12 +305,11 @@ std::vector<std::string> ParseMechanisms(const std::string& list) {
   std::size_t begin = 0;
   for (;;) {
     const std::size_t end = std::min(list.find(',', begin), list.size());
-    const std::string_view item = smtpfixture::detail::TrimWsp(
-        std::string_view(list).substr(begin, end - begin));
+    const std::string_view item =
+        TrimWhitespace(std::string_view(list).substr(begin, end - begin));
     const char* found = nullptr;
     for (const char* known : kKnown) {
-      if (smtpfixture::detail::AsciiEqualsIgnoreCase(item, known))
-        found = known;
+      if (AsciiEqualsIgnoreCase(item, known)) found = known;
     }
     if (found == nullptr) {
       throw UsageError{"--auth-mechanisms: unknown mechanism '" +
@@ -331,9 +358,6 @@ Config ParseArguments(int argc, char** argv) {
       options.tls = ParseTls(config.tls_name);
     } else if (name == "--dump-dir") {
       config.dump_dir = value();
-    } else if (name == "--no-huge-pages") {
-      flag();
-      config.huge_pages = false;
     } else if (name == "--events") {
       flag();
       config.events = true;
@@ -393,25 +417,84 @@ Config ParseArguments(int argc, char** argv) {
   return config;
 }
 
+// What ended the run, set by the watcher thread.
+struct StopReason {
+  std::atomic<int> signal{0};
+  std::atomic<bool> stdout_closed{false};
+};
+
+// The watcher: waits until SIGINT or SIGTERM arrives (on `signal_fd`), the
+// reader of stdout goes away (if `watch_stdout`), or `quit_fd` is readable
+// (the main thread is done); then records why, makes `stop_fd` readable and
+// stops the server, which wakes the main thread's WaitForChange().
+void WatchForStop(int signal_fd, bool watch_stdout, int quit_fd,
+                  int stop_write_fd, StopReason* reason,
+                  smtpfixture::Server* server) {
+  // Events 0 on stdout: poll() still reports POLLERR (the reader of a pipe
+  // closed it) and POLLHUP (a terminal hung up), and nothing else.
+  pollfd fds[3] = {{signal_fd, POLLIN, 0},
+                   {quit_fd, POLLIN, 0},
+                   {watch_stdout ? STDOUT_FILENO : -1, 0, 0}};
+  for (;;) {
+    if (poll(fds, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if ((fds[0].revents & POLLIN) != 0) {
+      signalfd_siginfo info{};
+      if (read(signal_fd, &info, sizeof info) == sizeof info) {
+        reason->signal = static_cast<int>(info.ssi_signo);
+        break;
+      }
+    }
+    if ((fds[1].revents & POLLIN) != 0) return;  // not a stop: main is done
+    if ((fds[2].revents & POLLNVAL) != 0) {
+      fds[2].fd = -1;  // stdout is not open: nothing to watch
+    } else if ((fds[2].revents & (POLLERR | POLLHUP)) != 0) {
+      reason->stdout_closed = true;
+      break;
+    }
+  }
+  const char byte = 1;
+  while (write(stop_write_fd, &byte, 1) < 0 && errno == EINTR) {
+  }
+  server->Stop();
+}
+
+// How long the events reported after the stop may take to reach a reader
+// that reads slowly, or not at all: the rest of the second a stop may take
+// (Server::Stop() takes at most a quarter of it).
+constexpr std::chrono::milliseconds kFinalFlush{400};
+
 int Serve(const Config& config) {
+  std::unique_ptr<server_cli::DumpDirectory> dump;
   if (config.dump_dir) {
-    std::error_code error;
-    fs::create_directories(*config.dump_dir, error);
-    if (error) {
-      std::cerr << "smtpfixture-server: cannot create " << *config.dump_dir
-                << ": " << error.message() << "\n";
+    std::string error;
+    dump = server_cli::DumpDirectory::Open(*config.dump_dir, &error);
+    if (dump == nullptr) {
+      std::cerr << "smtpfixture-server: --dump-dir " << error << "\n";
       return 1;
     }
   }
 
   // Block the signals before any thread starts: threads inherit the mask, so
-  // SIGINT and SIGTERM stay pending for the sigwait() or sigtimedwait()
-  // below, and never interrupt the loop thread.
+  // SIGINT and SIGTERM are read from the signalfd by the watcher and never
+  // interrupt another thread. A closed stdout is an EPIPE to report, not a
+  // SIGPIPE to die of.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  const int signal_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  int stop_pipe[2] = {-1, -1};  // readable once the server stops
+  int quit_pipe[2] = {-1, -1};  // readable once the main thread is done
+  if (signal_fd < 0 || pipe2(stop_pipe, O_CLOEXEC) != 0 ||
+      pipe2(quit_pipe, O_CLOEXEC) != 0) {
+    std::cerr << "smtpfixture-server: " << std::strerror(errno) << "\n";
+    return 1;
+  }
 
   const auto& auth = config.options.auth;
   if (config.options.tls == TlsPolicy::kNone &&
@@ -435,88 +518,71 @@ int Serve(const Config& config) {
     return 1;
   }
 
-  std::cout << JsonObject()
-                   .String("event", "listening")
-                   .String("host", server.Host())
-                   .Number("port", server.Port())
-                   .String("url", server.Url())
-                   .String("ca_file", server.CaFile().string())
-                   .String("tls", config.tls_name)
-                   .String("heap",
-                           config.heap_in_huge_pages ? "huge-pages" : "default")
-                   .str()
-            << std::endl;
+  StopReason reason;
+  std::thread watcher(WatchForStop, signal_fd, config.events, quit_pipe[0],
+                      stop_pipe[1], &reason, &server);
 
-  int signal_number = 0;
-  if (!config.events && !config.dump_dir) {
-    sigwait(&stop_signals, &signal_number);
-    server.Stop();
-  } else {
-    // The main thread reports (event_reporter.h says why not a callback)
-    // and, between two waits of at most EventReporter::kPollPeriod, takes a
-    // pending stop signal without blocking.
-    server_cli::EventReporter reporter(
-        server, config.events ? &std::cout : nullptr,
-        config.dump_dir
-            ? std::optional<fs::path>(fs::absolute(*config.dump_dir))
-            : std::nullopt);
-    const timespec no_wait{0, 0};
-    while (signal_number <= 0) {
-      reporter.WaitAndReport();
-      signal_number = sigtimedwait(&stop_signals, nullptr, &no_wait);
+  EventOutput output(STDOUT_FILENO, stop_pipe[0]);
+  output.Append(JsonObject()
+                    .String("event", "listening")
+                    .String("host", server.Host())
+                    .Number("port", server.Port())
+                    .String("url", server.Url())
+                    .String("ca_file", server.CaFile().string())
+                    .String("tls", config.tls_name)
+                    .str());
+  EventOutput::Result written = output.Flush();
+
+  server_cli::EventReporter reporter(server, config.events ? &output : nullptr,
+                                     dump.get(),
+                                     !config.options.dkim_keys.empty());
+  const bool reporting = config.events || dump != nullptr;
+  if (!reporting && written == EventOutput::Result::kWritten) {
+    pollfd stop{stop_pipe[0], POLLIN, 0};
+    while (poll(&stop, 1, -1) < 0 && errno == EINTR) {
     }
-    server.Stop();
-    reporter.Report();  // after Stop(): the last messages, every close
   }
-  std::cerr << "smtpfixture-server: stopped (signal " << signal_number
+  // Report, then wait for the next change; the count is read before the
+  // snapshots, so that a change made during a report wakes the next wait.
+  while (reporting && written == EventOutput::Result::kWritten &&
+         server.IsRunning()) {
+    const std::uint64_t seen = server.ChangeCount();
+    reporter.Report();
+    written = output.Flush();
+    if (written == EventOutput::Result::kWritten) {
+      server.WaitForChange(seen, std::chrono::milliseconds::max());
+    }
+  }
+
+  server.Stop();
+  if (written != EventOutput::Result::kClosed) {
+    reporter.Report();  // after Stop(): the last messages, every close
+    written = output.Flush(std::chrono::steady_clock::now() + kFinalFlush);
+  }
+  const char byte = 1;
+  while (write(quit_pipe[1], &byte, 1) < 0 && errno == EINTR) {
+  }
+  watcher.join();
+
+  int status = 0;
+  std::string why = "signal " + std::to_string(reason.signal.load());
+  if (written == EventOutput::Result::kClosed || reason.stdout_closed) {
+    why = "stdout was closed";
+    if (!output.error().empty()) why += " (" + output.error() + ")";
+    status = 1;
+  } else if (output.pending() > 0) {
+    std::cerr << "smtpfixture-server: " << output.pending()
+              << " octets of events were not written: stdout is not read\n";
+  }
+  std::cerr << "smtpfixture-server: stopped (" << why
             << "): messages=" << server.Messages().size()
             << " sessions=" << server.Sessions().size() << "\n";
-  return 0;
+  return status;
 }
 
 }  // namespace
 
-// The tunables that back the heap with huge pages (glibc 2.35 and later; an
-// older glibc ignores them). glibc reads them once, when the process starts,
-// hence the re-execution. arena_max=1 keeps every allocation in the main
-// arena, the one hugetlb=1 grows in huge pages; the server has one busy
-// thread, so one arena costs it nothing.
-constexpr char kHugePageTunables[] =
-    "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1";
-
-// Set for the re-executed program only (and removed by it at once): glibc
-// rewrites GLIBC_TUNABLES in place, so that cannot tell.
-constexpr char kReexecutedMarker[] = "SMTPFIXTURE_SERVER_HUGE_PAGE_HEAP";
-
-// Re-executes the program with kHugePageTunables unless GLIBC_TUNABLES is
-// set already (by the user, or by the first execution) or the kernel has
-// transparent huge pages off. Returns only when it did not re-execute.
-void ReexecuteWithHugePages(char** argv) {
-  if (std::getenv("GLIBC_TUNABLES") != nullptr) return;
-  std::ifstream setting("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::string modes;
-  if (!std::getline(setting, modes) ||
-      modes.find("[never]") != std::string::npos) {
-    return;
-  }
-  if (setenv("GLIBC_TUNABLES", kHugePageTunables, 1) != 0 ||
-      setenv(kReexecutedMarker, "1", 1) != 0) {
-    return;
-  }
-  execv("/proc/self/exe", argv);
-  unsetenv("GLIBC_TUNABLES");  // not re-executed: go on as we are
-  unsetenv(kReexecutedMarker);
-}
-
-// True in the re-executed program (once: the marker is removed).
-bool TakeReexecutedMarker() {
-  if (std::getenv(kReexecutedMarker) == nullptr) return false;
-  unsetenv(kReexecutedMarker);
-  return true;
-}
-
 int main(int argc, char** argv) {
-  const bool reexecuted = TakeReexecutedMarker();
   Config config;
   try {
     config = ParseArguments(argc, argv);
@@ -529,7 +595,5 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (config.huge_pages && !reexecuted) ReexecuteWithHugePages(argv);
-  config.heap_in_huge_pages = reexecuted;
   return Serve(config);
 }

@@ -1,17 +1,14 @@
-#include "examples/server/event_reporter.h"
+#include "tools/smtpfixture-server/event_reporter.h"
 
-#include <fstream>
 #include <iostream>
-#include <system_error>
-#include <utility>
+#include <optional>
 #include <vector>
 
-#include "examples/server/json_writer.h"
+#include "tools/smtpfixture-server/json_writer.h"
 
 namespace server_cli {
 namespace {
 
-namespace fs = std::filesystem;
 using smtpfixture::ReceivedMessage;
 using smtpfixture::Session;
 
@@ -75,7 +72,7 @@ std::string SessionClosed(const Session& session) {
 }
 
 std::string MessageReceived(const ReceivedMessage& message,
-                            const std::string& eml) {
+                            const std::string& eml, bool dkim) {
   const smtpfixture::Envelope& envelope = message.envelope();
   JsonObject parameters;
   for (const auto& parameter : envelope.mail_parameters) {
@@ -93,10 +90,12 @@ std::string MessageReceived(const ReceivedMessage& message,
                              .String("detail", violation.detail)
                              .str());
   }
-  // Verified with --dkim-key's records; one result per DKIM-Signature.
-  std::vector<std::string> dkim;
-  for (const smtpfixture::DkimResult& result : message.Dkim()) {
-    dkim.push_back(
+  // Verified with --dkim-key's records, one result per DKIM-Signature; null
+  // without --dkim-key: not verified.
+  std::vector<std::string> dkim_results;
+  for (const smtpfixture::DkimResult& result :
+       dkim ? message.Dkim() : std::vector<smtpfixture::DkimResult>()) {
+    dkim_results.push_back(
         JsonObject()
             .String("status", smtpfixture::DkimStatusName(result.status))
             .String("domain", result.domain)
@@ -119,7 +118,7 @@ std::string MessageReceived(const ReceivedMessage& message,
       .Raw("tls", TlsJson(message.tls()))
       .Raw("auth", AuthJson(message.auth()))
       .Raw("violations", JsonArray(violations))
-      .Raw("dkim", JsonArray(dkim))
+      .Raw("dkim", dkim ? JsonArray(dkim_results) : "null")
       .Number("size", message.data().size());
   if (!eml.empty()) event.String("eml", eml);
   return event.str();
@@ -128,26 +127,11 @@ std::string MessageReceived(const ReceivedMessage& message,
 }  // namespace
 
 EventReporter::EventReporter(const smtpfixture::Server& server,
-                             std::ostream* events,
-                             std::optional<std::filesystem::path> dump_dir)
-    : server_(server), events_(events), dump_dir_(std::move(dump_dir)) {}
-
-void EventReporter::WaitAndReport() {
-  const bool message =
-      server_.WaitForMessages(messages_reported_ + 1, kPollPeriod);
-  const auto now = std::chrono::steady_clock::now();
-  // The snapshot of every session is the costly part; take it when a
-  // message or a close says something happened, and otherwise only every
-  // kOpenPeriod for sessions that opened and have done neither yet. The
-  // check for a close is a count under the store's lock, no copy.
-  const bool closed = events_ != nullptr &&
-                      server_.WaitForSessionsClosed(
-                          closes_reported_ + 1, std::chrono::milliseconds(0));
-  if (message || closed || now - last_report_ >= kOpenPeriod) Report();
-}
+                             EventOutput* events, DumpDirectory* dump,
+                             bool dkim)
+    : server_(server), events_(events), dump_(dump), dkim_(dkim) {}
 
 void EventReporter::Report() {
-  last_report_ = std::chrono::steady_clock::now();
   // Sessions first, then messages: see the header for why this order makes
   // every session's events come in order.
   std::vector<Session> sessions;
@@ -163,37 +147,29 @@ void EventReporter::Report() {
   for (; messages_reported_ < messages.size(); ++messages_reported_) {
     const ReceivedMessage& message = messages[messages_reported_];
     if (events_ != nullptr && message.session_id() > last_opened_) break;
-    const std::string eml = dump_dir_ ? Dump(message) : std::string();
-    if (events_ != nullptr) Emit(MessageReceived(message, eml));
+    std::string eml;
+    if (dump_ != nullptr) {
+      std::string error;
+      const std::optional<std::string> path =
+          dump_->Write(std::to_string(message.id()), message.data(), &error);
+      if (path) {
+        eml = *path;
+      } else {
+        std::cerr << "smtpfixture-server: cannot write message " << message.id()
+                  << " to the dump directory: " << error << "\n";
+      }
+    }
+    if (events_ != nullptr) Emit(MessageReceived(message, eml, dkim_));
   }
   for (const Session& session : sessions) {
     if (session.closed && open_.erase(session.id) != 0) {
       Emit(SessionClosed(session));
-      ++closes_reported_;
     }
   }
 }
 
-std::string EventReporter::Dump(const ReceivedMessage& message) const {
-  const fs::path file = *dump_dir_ / (std::to_string(message.id()) + ".eml");
-  // Written under another name and renamed, so that whoever watches the
-  // directory never reads half a message.
-  const fs::path partial = fs::path(file) += ".partial";
-  std::ofstream out(partial, std::ios::binary);
-  out << message.data();
-  out.close();
-  std::error_code error;
-  if (out) fs::rename(partial, file, error);
-  if (!out || error) {
-    std::cerr << "smtpfixture-server: cannot write " << file << "\n";
-    return "";
-  }
-  return file.string();
-}
-
 void EventReporter::Emit(const std::string& line) {
-  // Flushed line by line: a test reading the pipe waits for each event.
-  *events_ << line << std::endl;
+  if (events_ != nullptr) events_->Append(line);
 }
 
 }  // namespace server_cli
