@@ -4,14 +4,13 @@
 # same small test (consumer/consumer_test.cc: a SmtpServerTest that sends one
 # message over a raw socket and asserts on it) in a separate project that
 #   1. finds the install with find_package(smtpfixture CONFIG),
-#   2. vendors this source tree with add_subdirectory,
-#   3. fetches it with FetchContent from a file:// URL of an archive of this
-#      source tree (no network),
-#   4. fetches it with FetchContent from SOURCE_DIR,
+#   2. fetches it with FetchContent from a file:// URL of an archive of this
+#      source tree as it is (no network),
+#   3. vendors the same sources with add_subdirectory,
+#   4. declares them to FetchContent with SOURCE_DIR,
 #   5. is a plain Makefile using the install through pkg-config.
 # 2 to 4 compile the library from source; with ccache in the environment
-# (CCACHE_BASEDIR at this tree, CCACHE_NOHASHDIR=1, as .ci/run sets) the
-# second and third compile hit the first one's cache.
+# (CCACHE_NOHASHDIR=1, as .ci/run sets) 3 and 4 reuse the objects of 2.
 #
 #   tests/install/check.sh BUILD_DIR
 set -euo pipefail
@@ -48,25 +47,35 @@ test -x "$scratch/prefix/bin/smtpfixture-server"
 consume find_package -DSMTPFIXTURE_CONSUME=find_package \
   -DCMAKE_PREFIX_PATH="$scratch/prefix"
 
-consume add_subdirectory -DSMTPFIXTURE_CONSUME=add_subdirectory \
-  -DSMTPFIXTURE_SOURCE_DIR="$source_dir"
-
 # An archive of the source tree as it is (tracked and new files, no build
 # trees), fetched the way a release archive would be.
 archive="$scratch/smtpfixture.tar.gz"
 if [ "$(git -C "$source_dir" rev-parse --show-toplevel 2>/dev/null)" = "$source_dir" ]; then
   git -C "$source_dir" ls-files -z --cached --others --exclude-standard |
     while IFS= read -r -d '' f; do [ -e "$source_dir/$f" ] && printf '%s\0' "$f"; done |
-    tar -C "$source_dir" --null -T - --transform 's|^|smtpfixture/|' -czf "$archive"
+    tar -C "$source_dir" --null -T - --transform 's|^|smtpfixture-src/|' -czf "$archive"
 else
   tar -C "$(dirname "$source_dir")" --exclude='build*' --exclude=.git \
-    --transform "s|^$(basename "$source_dir")|smtpfixture|" -czf "$archive" "$(basename "$source_dir")"
+    --transform "s|^$(basename "$source_dir")|smtpfixture-src|" -czf "$archive" "$(basename "$source_dir")"
 fi
+
+# The three source builds compile the same library: give each the sources at
+# the path FetchContent extracts to (<build>/_deps/smtpfixture-src), so that
+# with ccache, paths taken relative to the scratch folder, the second and the
+# third reuse the first one's objects.
+export CCACHE_BASEDIR="$scratch"
+unpack() { mkdir -p "$scratch/$1/_deps" && tar -C "$scratch/$1/_deps" -xzf "$archive"; }
+
 consume fetchcontent_url -DSMTPFIXTURE_CONSUME=FetchContent \
   -DSMTPFIXTURE_URL="file://$archive"
 
+unpack add_subdirectory
+consume add_subdirectory -DSMTPFIXTURE_CONSUME=add_subdirectory \
+  -DSMTPFIXTURE_SOURCE_DIR="$scratch/add_subdirectory/_deps/smtpfixture-src"
+
+unpack fetchcontent_source_dir
 consume fetchcontent_source_dir -DSMTPFIXTURE_CONSUME=FetchContent \
-  -DSMTPFIXTURE_SOURCE_DIR="$source_dir"
+  -DSMTPFIXTURE_SOURCE_DIR="$scratch/fetchcontent_source_dir/_deps/smtpfixture-src"
 
 # Without CMake: pkg-config and make, from outside the source tree.
 step pkg-config
