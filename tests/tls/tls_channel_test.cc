@@ -225,40 +225,56 @@ TlsContextOptions LeafFor(
   return options;
 }
 
-TEST(TlsChannelTest, HandshakeWithAVerifyingClientSucceeds) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  EXPECT_FALSE(server.handshake_started());
+// The set-up of every channel test: a server channel on a context of its own
+// and a client (neither has sent anything yet); Handshake() runs the
+// handshake to its end, successful or not.
+struct TlsPair {
+  explicit TlsPair(const TlsContextOptions& options = LeafFor("localhost"),
+                   const ClientOptions& client_options = {})
+      : context(ServerContext(options)),
+        server(context.get()),
+        client(client_options) {}
+
+  void Handshake(std::size_t chunk = 0) {
+    Pump(client, server, plaintext, chunk);
+  }
+
+  SslCtxPtr context;
+  TlsChannel server;
   TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
+  std::string plaintext;  // what the server decrypted
+};
 
-  ASSERT_TRUE(client.done()) << client.error();
-  EXPECT_EQ(SSL_get_verify_result(client.ssl()), X509_V_OK);
-  EXPECT_TRUE(server.handshake_started());
-  EXPECT_TRUE(server.handshake_complete());
-  EXPECT_FALSE(server.failed()) << server.error();
-  EXPECT_THAT(plaintext, IsEmpty());
+TEST(TlsChannelTest, HandshakeWithAVerifyingClientSucceeds) {
+  TlsPair tls;
+  EXPECT_FALSE(tls.server.handshake_started());
+  tls.Handshake();
 
-  const TlsInfo info = server.Info(TlsMode::kImplicit);
+  ASSERT_TRUE(tls.client.done()) << tls.client.error();
+  EXPECT_EQ(SSL_get_verify_result(tls.client.ssl()), X509_V_OK);
+  EXPECT_TRUE(tls.server.handshake_started());
+  EXPECT_TRUE(tls.server.handshake_complete());
+  EXPECT_FALSE(tls.server.failed()) << tls.server.error();
+  EXPECT_THAT(tls.plaintext, IsEmpty());
+
+  const TlsInfo info = tls.server.Info(TlsMode::kImplicit);
   EXPECT_EQ(info.mode, TlsMode::kImplicit);
   EXPECT_EQ(info.version, "TLSv1.3");
   EXPECT_THAT(info.cipher, StartsWith("TLS_"));
   EXPECT_EQ(info.cipher,
-            SSL_CIPHER_get_name(SSL_get_current_cipher(client.ssl())));
+            SSL_CIPHER_get_name(SSL_get_current_cipher(tls.client.ssl())));
   EXPECT_EQ(info.sni, "localhost");
   EXPECT_THAT(info.client_certificate_subject, IsEmpty());
   // The server sends leaf and CA, and no session tickets.
-  EXPECT_EQ(sk_X509_num(SSL_get_peer_cert_chain(client.ssl())), 2);
-  client.Read();  // would take in NewSessionTicket messages, if any came
-  EXPECT_THAT(client.error(), IsEmpty());
-  EXPECT_EQ(SSL_SESSION_has_ticket(SSL_get0_session(client.ssl())), 0);
+  EXPECT_EQ(sk_X509_num(SSL_get_peer_cert_chain(tls.client.ssl())), 2);
+  tls.client.Read();  // would take in NewSessionTicket messages, if any came
+  EXPECT_THAT(tls.client.error(), IsEmpty());
+  EXPECT_EQ(SSL_SESSION_has_ticket(SSL_get0_session(tls.client.ssl())), 0);
 }
 
 TEST(TlsChannelTest, InfoBeforeTheHandshakeHasOnlyTheMode) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  TlsPair tls;
+  const TlsInfo info = tls.server.Info(TlsMode::kStartTls);
   EXPECT_EQ(info.mode, TlsMode::kStartTls);
   EXPECT_THAT(info.version, IsEmpty());
   EXPECT_THAT(info.cipher, IsEmpty());
@@ -267,112 +283,88 @@ TEST(TlsChannelTest, InfoBeforeTheHandshakeHasOnlyTheMode) {
 TEST(TlsChannelTest, ServerLimitedToTls12NegotiatesTls12) {
   TlsContextOptions options = LeafFor("localhost");
   options.max_version = "TLSv1.2";
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  TlsPair tls(options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  const TlsInfo info = tls.server.Info(TlsMode::kStartTls);
   EXPECT_EQ(info.version, "TLSv1.2");
   EXPECT_THAT(info.cipher, HasSubstr("ECDSA"));
   EXPECT_EQ(info.sni, "localhost");
 }
 
 TEST(TlsChannelTest, ClientLimitedToTls12NegotiatesTls12) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
   ClientOptions client_options;
   client_options.max_version = TLS1_2_VERSION;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_EQ(server.Info(TlsMode::kStartTls).version, "TLSv1.2");
+  TlsPair tls(LeafFor("localhost"), client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_EQ(tls.server.Info(TlsMode::kStartTls).version, "TLSv1.2");
 }
 
 TEST(TlsChannelTest, ServerLimitedToTls13NegotiatesTls13) {
   TlsContextOptions options = LeafFor("localhost");
   options.min_version = "TLSv1.3";
   options.max_version = "TLSv1.3";
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_EQ(server.Info(TlsMode::kStartTls).version, "TLSv1.3");
+  TlsPair tls(options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_EQ(tls.server.Info(TlsMode::kStartTls).version, "TLSv1.3");
 }
 
 TEST(TlsChannelTest, ClientMax12AgainstServerMin13Fails) {
   TlsContextOptions options = LeafFor("localhost");
   options.min_version = "TLSv1.3";
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   ClientOptions client_options;
   client_options.max_version = TLS1_2_VERSION;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  EXPECT_FALSE(client.done());
-  EXPECT_FALSE(server.handshake_complete());
-  ASSERT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), "unsupported protocol");
-  EXPECT_THAT(client.error(), HasSubstr("protocol version"));
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  EXPECT_FALSE(tls.client.done());
+  EXPECT_FALSE(tls.server.handshake_complete());
+  ASSERT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), "unsupported protocol");
+  EXPECT_THAT(tls.client.error(), HasSubstr("protocol version"));
 }
 
 TEST(TlsChannelTest, ClientMin13AgainstServerMax12Fails) {
   TlsContextOptions options = LeafFor("localhost");
   options.max_version = "TLSv1.2";
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   ClientOptions client_options;
   client_options.min_version = TLS1_3_VERSION;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  EXPECT_FALSE(client.done());
-  ASSERT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), "unsupported protocol");
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  EXPECT_FALSE(tls.client.done());
+  ASSERT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), "unsupported protocol");
 }
 
 TEST(TlsChannelTest, NoSharedCipherIsReported) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
   // RSA key exchange only: nothing an ECDSA certificate can serve.
   ClientOptions client_options;
   client_options.max_version = TLS1_2_VERSION;
   client_options.tls12_ciphers = "AES128-GCM-SHA256";
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), "no shared cipher");
+  TlsPair tls(LeafFor("localhost"), client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), "no shared cipher");
 }
 
 TEST(TlsChannelTest, SniIsRecorded) {
-  SslCtxPtr context = ServerContext(LeafFor("mail.example.test"));
-  TlsChannel server(context.get());
   ClientOptions client_options;
   client_options.sni = "mail.example.test";
   client_options.verify_host = "mail.example.test";
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(client.done()) << client.error();
-  EXPECT_EQ(server.Info(TlsMode::kStartTls).sni, "mail.example.test");
+  TlsPair tls(LeafFor("mail.example.test"), client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.client.done()) << tls.client.error();
+  EXPECT_EQ(tls.server.Info(TlsMode::kStartTls).sni, "mail.example.test");
 }
 
 TEST(TlsChannelTest, NoSniWhenTheClientSendsNone) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
   ClientOptions client_options;
   client_options.sni = "";
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_THAT(server.Info(TlsMode::kStartTls).sni, IsEmpty());
+  TlsPair tls(LeafFor("localhost"), client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_THAT(tls.server.Info(TlsMode::kStartTls).sni, IsEmpty());
 }
 
 // A CA that is not the run's: the second certificate of an
@@ -403,17 +395,14 @@ TEST_P(ClientCertificateTest, SubjectIsRecordedWhenRequested) {
   TlsContextOptions options = LeafFor("localhost");
   options.request_client_certificate = true;
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const Credential credential = ClientCredential();
   ClientOptions client_options;
   client_options.certificate = &credential;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_EQ(server.Info(TlsMode::kStartTls).version, GetParam());
-  EXPECT_EQ(server.Info(TlsMode::kStartTls).client_certificate_subject,
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_EQ(tls.server.Info(TlsMode::kStartTls).version, GetParam());
+  EXPECT_EQ(tls.server.Info(TlsMode::kStartTls).client_certificate_subject,
             "CN=client,O=Example");
 }
 
@@ -421,13 +410,10 @@ TEST_P(ClientCertificateTest, RequestedButNotPresentedIsFine) {
   TlsContextOptions options = LeafFor("localhost");
   options.request_client_certificate = true;
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_THAT(server.Info(TlsMode::kStartTls).client_certificate_subject,
+  TlsPair tls(options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_THAT(tls.server.Info(TlsMode::kStartTls).client_certificate_subject,
               IsEmpty());
 }
 
@@ -439,16 +425,13 @@ INSTANTIATE_TEST_SUITE_P(Versions, ClientCertificateTest,
                          });
 
 TEST(TlsChannelTest, ClientCertificateIsNotAskedForByDefault) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
   const Credential credential = ClientCredential();
   ClientOptions client_options;
   client_options.certificate = &credential;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_THAT(server.Info(TlsMode::kStartTls).client_certificate_subject,
+  TlsPair tls(LeafFor("localhost"), client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_THAT(tls.server.Info(TlsMode::kStartTls).client_certificate_subject,
               IsEmpty());
 }
 
@@ -690,8 +673,6 @@ TEST(TlsContextTest, SharedContextsDifferByClientCertificateOptions) {
 TEST(TlsChannelTest, SubjectKeepsUtf8AndEscapesRfc2253Specials) {
   TlsContextOptions options = LeafFor("localhost");
   options.request_client_certificate = true;
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const Credential ca = MakeCertificateAuthority("client CA");
   CertificateSpec spec;
   spec.role = CertificateRole::kClient;
@@ -699,11 +680,10 @@ TEST(TlsChannelTest, SubjectKeepsUtf8AndEscapesRfc2253Specials) {
   const Credential credential = IssueCertificate(spec, &ca);
   ClientOptions client_options;
   client_options.certificate = &credential;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_EQ(server.Info(TlsMode::kStartTls).client_certificate_subject,
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_EQ(tls.server.Info(TlsMode::kStartTls).client_certificate_subject,
             "CN=J\xc3\xbcrgen\\, Jr.");
 }
 
@@ -724,37 +704,32 @@ TEST_P(BrokenCertificateTest, VerifyingClientAbortsAndServerSeesItsAlert) {
   const auto& [broken, version] = GetParam();
   TlsContextOptions options = LeafFor("localhost", broken.problem);
   options.max_version = version;
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
+  TlsPair tls(options);
+  tls.Handshake();
 
-  EXPECT_FALSE(client.done());
-  EXPECT_EQ(client.error(), "certificate verify failed");
-  EXPECT_EQ(SSL_get_verify_result(client.ssl()), broken.client_verify_result)
-      << X509_verify_cert_error_string(SSL_get_verify_result(client.ssl()));
-  EXPECT_FALSE(server.handshake_complete());
-  ASSERT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), broken.client_alert);
+  EXPECT_FALSE(tls.client.done());
+  EXPECT_EQ(tls.client.error(), "certificate verify failed");
+  EXPECT_EQ(SSL_get_verify_result(tls.client.ssl()),
+            broken.client_verify_result)
+      << X509_verify_cert_error_string(SSL_get_verify_result(tls.client.ssl()));
+  EXPECT_FALSE(tls.server.handshake_complete());
+  ASSERT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), broken.client_alert);
   std::string more;
-  EXPECT_EQ(server.Feed("anything", more), FeedResult::kFailed);
-  EXPECT_FALSE(server.Write("220 too late\r\n"));
+  EXPECT_EQ(tls.server.Feed("anything", more), FeedResult::kFailed);
+  EXPECT_FALSE(tls.server.Write("220 too late\r\n"));
 }
 
 TEST_P(BrokenCertificateTest, NonVerifyingClientConnectsAnyway) {
   const auto& [broken, version] = GetParam();
   TlsContextOptions options = LeafFor("localhost", broken.problem);
   options.max_version = version;
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   ClientOptions client_options;
   client_options.verify = false;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  EXPECT_TRUE(client.done()) << client.error();
-  EXPECT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  EXPECT_TRUE(tls.client.done()) << tls.client.error();
+  EXPECT_TRUE(tls.server.handshake_complete()) << tls.server.error();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -786,231 +761,206 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(TlsChannelTest, PlaintextSmtpIsAWrongVersionNumber) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  std::string plaintext;
-  EXPECT_EQ(server.Feed("EHLO x\r\n", plaintext), FeedResult::kFailed);
-  EXPECT_TRUE(server.handshake_started());
-  EXPECT_FALSE(server.handshake_complete());
-  EXPECT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), "wrong version number");
-  EXPECT_THAT(plaintext, IsEmpty());
+  TlsPair tls;
+  EXPECT_EQ(tls.server.Feed("EHLO x\r\n", tls.plaintext), FeedResult::kFailed);
+  EXPECT_TRUE(tls.server.handshake_started());
+  EXPECT_FALSE(tls.server.handshake_complete());
+  EXPECT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), "wrong version number");
+  EXPECT_THAT(tls.plaintext, IsEmpty());
 }
 
 TEST(TlsChannelTest, HandshakeAndDataWorkOneByteAtATime) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext, /*chunk=*/1);
-  ASSERT_TRUE(client.done()) << client.error();
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls;
+  tls.Handshake(/*chunk=*/1);
+  ASSERT_TRUE(tls.client.done()) << tls.client.error();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
 
-  client.Write("EHLO client.example\r\n");
+  tls.client.Write("EHLO tls.client.example\r\n");
   if (HasFatalFailure()) return;
-  const std::string record = client.TakeOutput();
+  const std::string record = tls.client.TakeOutput();
   for (std::size_t i = 0; i < record.size(); ++i) {
-    ASSERT_EQ(server.Feed(record.substr(i, 1), plaintext), FeedResult::kOk);
+    ASSERT_EQ(tls.server.Feed(record.substr(i, 1), tls.plaintext),
+              FeedResult::kOk);
     if (i + 1 < record.size()) {
-      EXPECT_THAT(plaintext, IsEmpty());
+      EXPECT_THAT(tls.plaintext, IsEmpty());
     }
   }
-  EXPECT_EQ(plaintext, "EHLO client.example\r\n");
+  EXPECT_EQ(tls.plaintext, "EHLO tls.client.example\r\n");
 }
 
 TEST(TlsChannelTest, ApplicationDataInTheSameFeedAsTheLastFlight) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
+  TlsPair tls;
   // ClientHello in, server's flight out; the client then finishes and
   // writes at once, so its Finished and its first command travel together.
-  client.Handshake();
-  ASSERT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
-  client.Give(server.TakeOutput());
-  ASSERT_TRUE(client.Handshake()) << client.error();
-  client.Write("EHLO together\r\n");
+  tls.client.Handshake();
+  ASSERT_EQ(tls.server.Feed(tls.client.TakeOutput(), tls.plaintext),
+            FeedResult::kOk);
+  tls.client.Give(tls.server.TakeOutput());
+  ASSERT_TRUE(tls.client.Handshake()) << tls.client.error();
+  tls.client.Write("EHLO together\r\n");
   if (HasFatalFailure()) return;
-  EXPECT_FALSE(server.handshake_complete());
-  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
-  EXPECT_TRUE(server.handshake_complete());
-  EXPECT_EQ(plaintext, "EHLO together\r\n");
+  EXPECT_FALSE(tls.server.handshake_complete());
+  EXPECT_EQ(tls.server.Feed(tls.client.TakeOutput(), tls.plaintext),
+            FeedResult::kOk);
+  EXPECT_TRUE(tls.server.handshake_complete());
+  EXPECT_EQ(tls.plaintext, "EHLO together\r\n");
 }
 
 TEST(TlsChannelTest, DataFlowsBothWaysAfterTheHandshake) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls;
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
 
   // Larger than one record each way.
   std::string upload;
   for (int i = 0; upload.size() < 40000; ++i) {
     upload += "line " + std::to_string(i) + "\r\n";
   }
-  client.Write(upload);
+  tls.client.Write(upload);
   if (HasFatalFailure()) return;
-  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
-  EXPECT_EQ(plaintext, upload);
+  EXPECT_EQ(tls.server.Feed(tls.client.TakeOutput(), tls.plaintext),
+            FeedResult::kOk);
+  EXPECT_EQ(tls.plaintext, upload);
 
   const std::string download(50000, 'x');
-  ASSERT_TRUE(server.Write("250 OK\r\n"));
-  ASSERT_TRUE(server.Write(download));
-  client.Give(server.TakeOutput());
-  EXPECT_EQ(client.Read(), "250 OK\r\n" + download);
-  EXPECT_THAT(client.error(), IsEmpty());
+  ASSERT_TRUE(tls.server.Write("250 OK\r\n"));
+  ASSERT_TRUE(tls.server.Write(download));
+  tls.client.Give(tls.server.TakeOutput());
+  EXPECT_EQ(tls.client.Read(), "250 OK\r\n" + download);
+  EXPECT_THAT(tls.client.error(), IsEmpty());
 }
 
 // A burst in either direction grows the memory BIOs; an idle connection
 // afterwards must not keep that memory (issue 11: TLS idle cost).
 TEST(TlsChannelTest, BuffersShrinkBackAfterABurst) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  const std::size_t idle = server.buffer_capacity();
+  TlsPair tls;
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  const std::size_t idle = tls.server.buffer_capacity();
 
   std::string burst;
   while (burst.size() < 60000) burst += "NOOP\r\n";
-  client.Write(burst);
-  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kOk);
-  EXPECT_EQ(plaintext, burst);
-  ASSERT_TRUE(server.Write(std::string(150000, 'r')));
-  EXPECT_THAT(server.TakeOutput(), SizeIs(::testing::Gt(150000u)));
-  EXPECT_LE(server.buffer_capacity(), std::max<std::size_t>(idle, 16 * 1024));
+  tls.client.Write(burst);
+  EXPECT_EQ(tls.server.Feed(tls.client.TakeOutput(), tls.plaintext),
+            FeedResult::kOk);
+  EXPECT_EQ(tls.plaintext, burst);
+  ASSERT_TRUE(tls.server.Write(std::string(150000, 'r')));
+  EXPECT_THAT(tls.server.TakeOutput(), SizeIs(::testing::Gt(150000u)));
+  EXPECT_LE(tls.server.buffer_capacity(),
+            std::max<std::size_t>(idle, 16 * 1024));
 }
 
 // FeedRecord() stops after each record's plaintext, so that the caller can
 // answer it before a later (maybe broken) record is decrypted.
 TEST(TlsChannelTest, FeedRecordReturnsOneRecordAtATime) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  client.Write("MAIL FROM:<a@x>\r\n");
-  client.Write("RCPT TO:<b@x>\r\n");
-  EXPECT_EQ(server.FeedRecord(client.TakeOutput(), plaintext), FeedResult::kOk);
-  EXPECT_EQ(plaintext, "MAIL FROM:<a@x>\r\n");
-  EXPECT_TRUE(server.has_buffered_input());
-  plaintext.clear();
-  EXPECT_EQ(server.FeedRecord("", plaintext), FeedResult::kOk);
-  EXPECT_EQ(plaintext, "RCPT TO:<b@x>\r\n");
-  EXPECT_FALSE(server.has_buffered_input());
+  TlsPair tls;
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  tls.client.Write("MAIL FROM:<a@x>\r\n");
+  tls.client.Write("RCPT TO:<b@x>\r\n");
+  EXPECT_EQ(tls.server.FeedRecord(tls.client.TakeOutput(), tls.plaintext),
+            FeedResult::kOk);
+  EXPECT_EQ(tls.plaintext, "MAIL FROM:<a@x>\r\n");
+  EXPECT_TRUE(tls.server.has_buffered_input());
+  tls.plaintext.clear();
+  EXPECT_EQ(tls.server.FeedRecord("", tls.plaintext), FeedResult::kOk);
+  EXPECT_EQ(tls.plaintext, "RCPT TO:<b@x>\r\n");
+  EXPECT_FALSE(tls.server.has_buffered_input());
 }
 
 TEST(TlsChannelTest, WriteBeforeTheHandshakeIsSentAfterIt) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
+  TlsPair tls;
   // An implicit-TLS greeting, written as soon as the connection is accepted.
-  ASSERT_TRUE(server.Write("220 localhost ESMTP\r\n"));
-  EXPECT_THAT(server.TakeOutput(), IsEmpty());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(client.done()) << client.error();
-  EXPECT_EQ(client.Read(), "220 localhost ESMTP\r\n");
+  ASSERT_TRUE(tls.server.Write("220 localhost ESMTP\r\n"));
+  EXPECT_THAT(tls.server.TakeOutput(), IsEmpty());
+  tls.Handshake();
+  ASSERT_TRUE(tls.client.done()) << tls.client.error();
+  EXPECT_EQ(tls.client.Read(), "220 localhost ESMTP\r\n");
 }
 
 TEST(TlsChannelTest, CloseNotifyFromTheClientIsDetected) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls;
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
 
-  client.Write("QUIT\r\n");
+  tls.client.Write("QUIT\r\n");
   if (HasFatalFailure()) return;
   ERR_clear_error();
-  EXPECT_EQ(SSL_shutdown(client.ssl()), 0);  // sent, not yet answered
-  EXPECT_EQ(server.Feed(client.TakeOutput(), plaintext), FeedResult::kClosed);
-  EXPECT_EQ(plaintext, "QUIT\r\n");  // what came before close_notify
-  EXPECT_TRUE(server.peer_closed());
-  EXPECT_FALSE(server.failed());
-  EXPECT_EQ(server.Feed("late", plaintext), FeedResult::kClosed);
-  EXPECT_EQ(plaintext, "QUIT\r\n");
+  EXPECT_EQ(SSL_shutdown(tls.client.ssl()), 0);  // sent, not yet answered
+  EXPECT_EQ(tls.server.Feed(tls.client.TakeOutput(), tls.plaintext),
+            FeedResult::kClosed);
+  EXPECT_EQ(tls.plaintext, "QUIT\r\n");  // what came before close_notify
+  EXPECT_TRUE(tls.server.peer_closed());
+  EXPECT_FALSE(tls.server.failed());
+  EXPECT_EQ(tls.server.Feed("late", tls.plaintext), FeedResult::kClosed);
+  EXPECT_EQ(tls.plaintext, "QUIT\r\n");
   // Half-closed: the reply to QUIT still goes out, then ours.
-  EXPECT_TRUE(server.Write("221 Bye\r\n"));
-  server.Shutdown();
-  client.Give(server.TakeOutput());
-  EXPECT_EQ(client.Read(), "221 Bye\r\n");
-  EXPECT_TRUE(client.closed());
-  EXPECT_FALSE(server.failed()) << server.error();
+  EXPECT_TRUE(tls.server.Write("221 Bye\r\n"));
+  tls.server.Shutdown();
+  tls.client.Give(tls.server.TakeOutput());
+  EXPECT_EQ(tls.client.Read(), "221 Bye\r\n");
+  EXPECT_TRUE(tls.client.closed());
+  EXPECT_FALSE(tls.server.failed()) << tls.server.error();
 }
 
 TEST(TlsChannelTest, ShutdownSendsCloseNotify) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls;
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
 
-  ASSERT_TRUE(server.Write("221 Bye\r\n"));
-  server.Shutdown();
-  EXPECT_FALSE(server.Write("more"));
-  client.Give(server.TakeOutput());
-  EXPECT_EQ(client.Read(), "221 Bye\r\n");
-  EXPECT_TRUE(client.closed());
-  EXPECT_FALSE(server.failed());
+  ASSERT_TRUE(tls.server.Write("221 Bye\r\n"));
+  tls.server.Shutdown();
+  EXPECT_FALSE(tls.server.Write("more"));
+  tls.client.Give(tls.server.TakeOutput());
+  EXPECT_EQ(tls.client.Read(), "221 Bye\r\n");
+  EXPECT_TRUE(tls.client.closed());
+  EXPECT_FALSE(tls.server.failed());
 }
 
 TEST(TlsChannelTest, ShutdownBeforeTheHandshakeSendsNothing) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  ASSERT_TRUE(server.Write("220 queued\r\n"));
-  server.Shutdown();
-  EXPECT_THAT(server.TakeOutput(), IsEmpty());
-  EXPECT_FALSE(server.Write("more"));
+  TlsPair tls;
+  ASSERT_TRUE(tls.server.Write("220 queued\r\n"));
+  tls.server.Shutdown();
+  EXPECT_THAT(tls.server.TakeOutput(), IsEmpty());
+  EXPECT_FALSE(tls.server.Write("more"));
 }
 
 TEST(TlsChannelTest, ClientRenegotiationIsRefused) {
   TlsContextOptions options = LeafFor("localhost");
   options.max_version = "TLSv1.2";  // TLS 1.3 has no renegotiation
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(client.done()) << client.error();
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls(options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.client.done()) << tls.client.error();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
 
-  ASSERT_EQ(SSL_renegotiate(client.ssl()), 1);
+  ASSERT_EQ(SSL_renegotiate(tls.client.ssl()), 1);
   ERR_clear_error();
-  EXPECT_NE(SSL_do_handshake(client.ssl()), 1);  // ClientHello sent
-  server.Feed(client.TakeOutput(), plaintext);
-  client.Give(server.TakeOutput());
+  EXPECT_NE(SSL_do_handshake(tls.client.ssl()), 1);  // ClientHello sent
+  tls.server.Feed(tls.client.TakeOutput(), tls.plaintext);
+  tls.client.Give(tls.server.TakeOutput());
   // The server answers no_renegotiation, which OpenSSL clients treat as fatal.
   ERR_clear_error();
-  EXPECT_NE(SSL_do_handshake(client.ssl()), 1);
+  EXPECT_NE(SSL_do_handshake(tls.client.ssl()), 1);
   EXPECT_EQ(TakeOpenSslReason(""), "no renegotiation");
-  server.Feed(client.TakeOutput(), plaintext);
-  EXPECT_EQ(SSL_renegotiate_pending(client.ssl()), 1);
-  EXPECT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), "sslv3 alert handshake failure");
-  EXPECT_THAT(plaintext, IsEmpty());
+  tls.server.Feed(tls.client.TakeOutput(), tls.plaintext);
+  EXPECT_EQ(SSL_renegotiate_pending(tls.client.ssl()), 1);
+  EXPECT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), "sslv3 alert handshake failure");
+  EXPECT_THAT(tls.plaintext, IsEmpty());
 }
 
 TEST(TlsChannelTest, GarbageAfterTheHandshakeFails) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
+  TlsPair tls;
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
   // A well-formed record header with a body that decrypts to nothing.
   std::string record("\x17\x03\x03\x00\x20", 5);
   record += std::string(32, '\x42');
-  EXPECT_EQ(server.Feed(record, plaintext), FeedResult::kFailed);
-  EXPECT_EQ(server.error(), "decryption failed or bad record mac");
+  EXPECT_EQ(tls.server.Feed(record, tls.plaintext), FeedResult::kFailed);
+  EXPECT_EQ(tls.server.error(), "decryption failed or bad record mac");
   // The server's alert is there to be sent.
-  EXPECT_THAT(server.TakeOutput(), Not(IsEmpty()));
+  EXPECT_THAT(tls.server.TakeOutput(), Not(IsEmpty()));
 }
 
 // --- the context ------------------------------------------------------------
@@ -1030,19 +980,16 @@ TEST(TlsContextTest, LoadsTheWholeChain) {
       CertificatePem(*leaf.certificate) +
       CertificatePem(*intermediate.certificate);
   options.identity.private_key_pem = PrivateKeyPem(*leaf.key);
-  SslCtxPtr context = ServerContext(options);
+  TlsPair tls(options);
   STACK_OF(X509)* extra = nullptr;
-  ASSERT_EQ(SSL_CTX_get0_chain_certs(context.get(), &extra), 1);
+  ASSERT_EQ(SSL_CTX_get0_chain_certs(tls.context.get(), &extra), 1);
   EXPECT_EQ(sk_X509_num(extra), 1);
 
-  TlsChannel server(context.get());
-  TestClient client;
-  X509_STORE_add_cert(SSL_CTX_get_cert_store(SSL_get_SSL_CTX(client.ssl())),
+  X509_STORE_add_cert(SSL_CTX_get_cert_store(SSL_get_SSL_CTX(tls.client.ssl())),
                       root.certificate.get());
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  EXPECT_TRUE(client.done()) << client.error();
-  EXPECT_EQ(SSL_get_verify_result(client.ssl()), X509_V_OK);
+  tls.Handshake();
+  EXPECT_TRUE(tls.client.done()) << tls.client.error();
+  EXPECT_EQ(SSL_get_verify_result(tls.client.ssl()), X509_V_OK);
 }
 
 TEST(TlsContextTest, RefusesTextWithoutACertificate) {
