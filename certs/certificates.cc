@@ -79,6 +79,17 @@ struct Certificates::Impl {
   detail::Credential untrusted_ca;  // guarded by mutex
   std::map<std::pair<std::string, CertificateProblem>, PemIdentity>
       leaves;  // guarded by mutex
+  std::map<std::pair<std::string, CertificateProblem>, PemIdentity>
+      client_leaves;  // guarded by mutex
+
+  // The untrusted CA, made on first use. Call with mutex held.
+  const detail::Credential& UntrustedCa() {
+    if (!untrusted_ca.certificate) {
+      untrusted_ca = detail::MakeCertificateAuthority(
+          "smtpfixture untrusted CA " + detail::RandomHex(8));
+    }
+    return untrusted_ca;
+  }
 
   void RemoveDirectory() {
     if (directory.empty() || getpid() != creator) return;
@@ -126,14 +137,24 @@ PemIdentity Certificates::Leaf(const std::string& hostname,
   const auto key = std::make_pair(hostname, problem);
   const auto found = impl_->leaves.find(key);
   if (found != impl_->leaves.end()) return found->second;
-  if (problem == CertificateProblem::kUnknownAuthority &&
-      !impl_->untrusted_ca.certificate) {
-    impl_->untrusted_ca = detail::MakeCertificateAuthority(
-        "smtpfixture untrusted CA " + detail::RandomHex(8));
-  }
+  if (problem == CertificateProblem::kUnknownAuthority) impl_->UntrustedCa();
   PemIdentity identity = detail::MakeLeafIdentity(hostname, problem, impl_->ca,
                                                   impl_->untrusted_ca);
   impl_->leaves.emplace(key, identity);
+  return identity;
+}
+
+PemIdentity Certificates::ClientLeaf(const std::string& common_name,
+                                     CertificateProblem problem) const {
+  // As Leaf(): generated under the lock, cached per (name, problem).
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const auto key = std::make_pair(common_name, problem);
+  const auto found = impl_->client_leaves.find(key);
+  if (found != impl_->client_leaves.end()) return found->second;
+  if (problem == CertificateProblem::kUnknownAuthority) impl_->UntrustedCa();
+  PemIdentity identity = detail::MakeClientIdentity(
+      common_name, problem, impl_->ca, impl_->untrusted_ca);
+  impl_->client_leaves.emplace(key, identity);
   return identity;
 }
 

@@ -135,6 +135,26 @@ void AddExtensions(X509& certificate, const CertificateSpec& spec,
   AddSubjectAltName(certificate, spec);
 }
 
+// The validity window of kExpired and kNotYetValid; other problems keep the
+// spec's window.
+void ApplyValidityProblem(CertificateProblem problem, CertificateSpec& spec) {
+  switch (problem) {
+    case CertificateProblem::kExpired:
+      spec.not_before = std::chrono::hours(-24 * 10);
+      spec.not_after = std::chrono::hours(-24);
+      break;
+    case CertificateProblem::kNotYetValid:
+      spec.not_before = std::chrono::hours(24);
+      spec.not_after = std::chrono::hours(24 * 3);
+      break;
+    case CertificateProblem::kNone:
+    case CertificateProblem::kWrongHostname:
+    case CertificateProblem::kSelfSigned:
+    case CertificateProblem::kUnknownAuthority:
+      break;
+  }
+}
+
 }  // namespace
 
 EvpPkeyPtr GenerateP256Key() {
@@ -239,31 +259,52 @@ CertificateSpec LeafSpec(const std::string& hostname,
     }
   }
 
-  switch (problem) {
-    case CertificateProblem::kExpired:
-      spec.not_before = std::chrono::hours(-24 * 10);
-      spec.not_after = std::chrono::hours(-24);
-      break;
-    case CertificateProblem::kNotYetValid:
-      spec.not_before = std::chrono::hours(24);
-      spec.not_after = std::chrono::hours(24 * 3);
-      break;
-    case CertificateProblem::kNone:
-    case CertificateProblem::kWrongHostname:
-    case CertificateProblem::kSelfSigned:
-    case CertificateProblem::kUnknownAuthority:
-      break;
-  }
+  ApplyValidityProblem(problem, spec);
   return spec;
 }
 
-PemIdentity MakeLeafIdentity(const std::string& hostname,
-                             CertificateProblem problem, const Credential& ca,
-                             const Credential& untrusted_ca) {
+CertificateSpec ClientLeafSpec(const std::string& common_name,
+                               CertificateProblem problem) {
+  if (common_name.empty()) {
+    throw Error("certificate generation: the client common name is empty");
+  }
+  if (common_name.size() > kMaxCommonNameBytes) {
+    throw Error("certificate generation: common name \"" + common_name +
+                "\" is longer than 64 bytes");
+  }
+  for (const char c : common_name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      throw Error(
+          "certificate generation: client common name holds a control "
+          "character");
+    }
+  }
+  if (problem == CertificateProblem::kWrongHostname) {
+    throw Error(
+        "certificate generation: CertificateProblem::kWrongHostname has no "
+        "meaning for a client certificate (a server does not match a "
+        "client's name); use kExpired, kNotYetValid, kSelfSigned or "
+        "kUnknownAuthority");
+  }
+  CertificateSpec spec;
+  spec.role = CertificateRole::kClient;
+  spec.common_name = common_name;
+  ApplyValidityProblem(problem, spec);
+  return spec;
+}
+
+namespace {
+
+// Issues `spec` by the issuer `problem` calls for: the run's CA, the leaf's
+// own key (kSelfSigned) or the untrusted CA (kUnknownAuthority).
+PemIdentity IssueIdentity(const CertificateSpec& spec,
+                          CertificateProblem problem, const Credential& ca,
+                          const Credential& untrusted_ca) {
   const Credential* issuer = &ca;
   if (problem == CertificateProblem::kSelfSigned) issuer = nullptr;
   if (problem == CertificateProblem::kUnknownAuthority) issuer = &untrusted_ca;
-  const Credential leaf = IssueCertificate(LeafSpec(hostname, problem), issuer);
+  const Credential leaf = IssueCertificate(spec, issuer);
   PemIdentity identity;
   identity.certificate_chain_pem = CertificatePem(*leaf.certificate);
   if (issuer != nullptr) {
@@ -271,6 +312,21 @@ PemIdentity MakeLeafIdentity(const std::string& hostname,
   }
   identity.private_key_pem = PrivateKeyPem(*leaf.key);
   return identity;
+}
+
+}  // namespace
+
+PemIdentity MakeLeafIdentity(const std::string& hostname,
+                             CertificateProblem problem, const Credential& ca,
+                             const Credential& untrusted_ca) {
+  return IssueIdentity(LeafSpec(hostname, problem), problem, ca, untrusted_ca);
+}
+
+PemIdentity MakeClientIdentity(const std::string& common_name,
+                               CertificateProblem problem, const Credential& ca,
+                               const Credential& untrusted_ca) {
+  return IssueIdentity(ClientLeafSpec(common_name, problem), problem, ca,
+                       untrusted_ca);
 }
 
 std::string CertificatePem(const X509& certificate) {

@@ -65,6 +65,19 @@ PemIdentity MakeLeafIdentity(const std::string& hostname,
                              CertificateProblem problem, const Credential& ca,
                              const Credential& untrusted_ca);
 
+// The spec of the leaf Certificates::ClientLeaf(common_name, problem) returns:
+// role kClient, subject CN=common_name, no subjectAltName. Throws Error for
+// an empty name, one over 64 bytes or with a control character, and for
+// kWrongHostname, which has no meaning for a client.
+CertificateSpec ClientLeafSpec(const std::string& common_name,
+                               CertificateProblem problem);
+
+// A client identity made from scratch, as Certificates::ClientLeaf() returns
+// it (leaf first, then the issuing CA unless self-signed). Throws Error.
+PemIdentity MakeClientIdentity(const std::string& common_name,
+                               CertificateProblem problem, const Credential& ca,
+                               const Credential& untrusted_ca);
+
 // PEM text of a certificate, and of a private key (unencrypted PKCS#8).
 std::string CertificatePem(const X509& certificate);
 std::string PrivateKeyPem(const EVP_PKEY& key);

@@ -51,6 +51,16 @@ class Certificates {
       const std::string& hostname,
       CertificateProblem problem = CertificateProblem::kNone) const;
 
+  // A client identity issued by the run's CA: subject CN=common_name,
+  // extended key usage clientAuth, no subjectAltName. With a problem
+  // (kExpired, kNotYetValid, kSelfSigned, kUnknownAuthority), one a server
+  // that verifies client certificates must refuse. kWrongHostname has no
+  // meaning for a client and throws Error, as do an empty common name and
+  // one longer than 64 bytes. Cached per (common_name, problem); thread-safe.
+  PemIdentity ClientLeaf(
+      const std::string& common_name,
+      CertificateProblem problem = CertificateProblem::kNone) const;
+
   Certificates(const Certificates&) = delete;
   Certificates& operator=(const Certificates&) = delete;
   ~Certificates();

@@ -197,7 +197,9 @@ detail::HasLinkMatcher HasLink(const M& m) {
 }
 
 // Some DKIM-Signature verifies (ReceivedMessage::Dkim(), with the server's
-// ServerOptions::dkim_keys); the explanation lists every result and why.
+// ServerOptions::dkim_keys) and signs the whole body: a kPass whose l= leaves
+// octets unsigned (DkimResult::unsigned_body_bytes != 0) does not count. The
+// explanation lists every result and why, with the unsigned octets.
 inline detail::HasValidDkimSignatureMatcher HasValidDkimSignature() {
   return {};
 }
@@ -212,12 +214,15 @@ detail::HasValidDkimSignatureMatcher HasValidDkimSignature(const M& domain_m) {
 // On ReceivedMessage and Session alike.
 
 // Some violation's code ("bare-lf", "no-from", ...) matches. On a message:
-// its protocol violations and its MIME reader's; on a session: the session's.
+// ReceivedMessage::AllViolations(), its protocol violations and its MIME
+// reader's; on a session: Session::violations. To look at one set only,
+// match the accessor: Property(&ReceivedMessage::ProtocolViolations, ...).
 template <typename M>
 auto HasViolation(const M& code_m) {
   return detail::MakeAnyElementMatcher(detail::ViolationList(), code_m);
 }
 
+// No violation in the same set HasViolation() looks at.
 inline detail::HasNoViolationsMatcher HasNoViolations() { return {}; }
 
 // TlsModeIs(TlsMode::kStartTls); a matcher of TlsMode works too.
@@ -262,6 +267,19 @@ auto SniIs(const M& m) {
         return detail::TlsOf(subject).sni;
       },
       m);
+}
+
+// The client presented a TLS client certificate and it verified against
+// ServerOptions::client_ca_pem (TlsInfo::client_certificate_verified).
+inline detail::PresentedClientCertificateMatcher PresentedClientCertificate() {
+  return {};
+}
+// ... and its subject, in RFC 2253 form ("CN=mailer"), matches `subject_m`.
+template <typename M>
+detail::PresentedClientCertificateMatcher PresentedClientCertificate(
+    const M& subject_m) {
+  return detail::PresentedClientCertificateMatcher(
+      ::testing::SafeMatcherCast<const std::string&>(subject_m));
 }
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #ifndef SMTPFIXTURE_MESSAGE_H_
 #define SMTPFIXTURE_MESSAGE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -51,8 +52,11 @@ struct AuthAttempt {
 //   "line-too-long"             a data line over 998 octets (RFC 5322 2.1.1)
 //   "8bit-without-8bitmime"     8-bit data without BODY=8BITMIME/BINARYMIME
 //   "utf8-without-smtputf8"     a non-ASCII address without SMTPUTF8
+//   "invalid-utf8-address"      under SMTPUTF8, an address not valid UTF-8
 //   "command-too-long"          a command line over 2048 octets
-// The MIME reader adds its own (see ReceivedMessage::MimeViolations()).
+// The MIME reader adds its own (see ReceivedMessage::MimeViolations()); which
+// accessor sees which set: ReceivedMessage::ProtocolViolations(),
+// MimeViolations(), AllViolations().
 struct Violation {
   std::string code;
   std::string detail;
@@ -94,6 +98,10 @@ struct DkimResult {
   std::string selector;   // s=
   std::string algorithm;  // a=, "rsa-sha256" or "ed25519-sha256"
   std::string reason;     // empty on kPass; else why, e.g. "body hash mismatch"
+  // The octets of the canonicalized body past what l= signs (0 without l=):
+  // anyone could have appended them. Such a signature is still kPass here,
+  // but does not satisfy HasValidDkimSignature().
+  std::size_t unsigned_body_bytes = 0;
 };
 
 // "selector._domainkey.example.com" -> its DNS TXT record (the strings of the
@@ -116,7 +124,13 @@ class ReceivedMessage {
   const TlsInfo& tls() const;
   const std::optional<AuthInfo>& auth() const;
   const std::string& data() const;  // as received, dot-unstuffed
-  const std::vector<Violation>& violations() const;  // protocol-level
+  // What the server saw the client do wrong while it sent this message
+  // ("bare-lf", "line-too-long", "8bit-without-8bitmime", ...), recorded at
+  // receipt. Not what the MIME reader finds: see MimeViolations(), and
+  // AllViolations() for both.
+  const std::vector<Violation>& ProtocolViolations() const;
+  // The same set as ProtocolViolations() (the name of the first release).
+  const std::vector<Violation>& violations() const;
 
   // What is read from it (parsed lazily, once):
   std::optional<std::string> Header(std::string_view name) const;  // first
@@ -132,20 +146,30 @@ class ReceivedMessage {
   // references decoded, whitespace trimmed), then every http://, https:// and
   // mailto: URL in TextBody() (a URL ends at whitespace, "<", ">" or "\"";
   // trailing ".,;:!?)" are dropped); in order of appearance, duplicates kept.
+  // HTML is read as a browser does (comments, "<!-->" included, and the
+  // content of <script>, <style>, <textarea>, <title> are not links), except
+  // that the content of Outlook's <!--[if mso]> ... <![endif]--> blocks is
+  // read as markup, since Outlook shows it.
   std::vector<std::string> Links() const;
   // Where the message itself broke a rule of RFC 5322 / MIME ("no-from",
   // "bad-base64", "missing-final-boundary", ...) or of the header lint
   // ("no-message-id", "bad-date", "bad-address-header", "bcc-header", ...;
   // README's "Is my mailer RFC-clean?" lists them all): the reader still
-  // gives its best reading. "8bit-header" is left out when the envelope
-  // carried SMTPUTF8, which makes UTF-8 headers legal (RFC 6532).
+  // gives its best reading. When the envelope carried SMTPUTF8, which makes
+  // UTF-8 headers legal (RFC 6532), "8bit-header" gives way to
+  // "invalid-utf8-header": a header that is not UTF-8.
   std::vector<Violation> MimeViolations() const;
+  // ProtocolViolations() followed by MimeViolations(): the set HasViolation()
+  // and HasNoViolations() look at on a message.
+  std::vector<Violation> AllViolations() const;
   // One result per DKIM-Signature header, in header order (RFC 6376 with
   // RFC 8301 and RFC 8463: rsa-sha256 with 1024- to 4096-bit keys, up to
   // 8192 accepted; ed25519-sha256; rsa-sha1 is a kPermError). Dkim() uses
   // the keys the server was started with (ServerOptions::dkim_keys),
   // VerifyDkim() the keys given. Computed on every call, on the calling
-  // thread; never throws. At most 50 signatures are checked.
+  // thread; never throws. At most 51 results: the first 50 signatures, then,
+  // if there are more, one kPermError result (no domain, selector or
+  // algorithm) whose reason says how many were not checked.
   std::vector<DkimResult> Dkim() const;
   std::vector<DkimResult> VerifyDkim(const DkimKeys& keys) const;
 

@@ -28,12 +28,27 @@ struct AuthOptions {
   bool allow_plaintext = false;  // offer AUTH before TLS
 };  // AUTH is offered when credentials is non-empty or accept_any is true
 
+// What the server allows. In every field, 0 means one thing: no limit.
 struct Limits {
-  std::size_t max_message_bytes = 32 * 1024 * 1024;  // advertised as SIZE;
-                                                     // 0 = none
+  // The value that turns a limit off, for any field (idle_timeout too: a
+  // zero duration).
+  static constexpr std::size_t kNoLimit = 0;
+
+  // The most octets of message data (dot-unstuffed) a message may have:
+  // advertised as "SIZE <n>" in EHLO, a MAIL SIZE= over it gets 552 5.3.4,
+  // and data over it is read to its end, not stored, and refused with
+  // 552 5.3.4. A message of exactly the limit is accepted. 0: no limit
+  // (EHLO advertises "SIZE" without a number, as RFC 1870 allows).
+  std::size_t max_message_bytes = 32 * 1024 * 1024;
+  // The most accepted RCPTs per transaction; the next gets 452 4.5.3.
+  // 0: no limit.
   std::size_t max_recipients = 1000;
+  // No byte from the client for this long, in any state (the TLS handshake
+  // included): 421 4.4.2 and close. 0 (or less): no timeout.
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);
-  std::size_t max_connections = 0;  // 0 = unlimited
+  // The most connections open at once; one more gets 421 4.7.0 and is
+  // closed (recorded as a session). 0: no limit.
+  std::size_t max_connections = 0;
 };
 
 struct Extensions {  // what EHLO advertises (and accepts)
@@ -56,7 +71,11 @@ struct ServerOptions {
   CertificateProblem certificate_problem = CertificateProblem::kNone;
   std::optional<PemIdentity> certificate;                    // bring your own
   std::string min_tls_version = "TLSv1.2", max_tls_version;  // empty: maximum
-  bool request_client_certificate = false;
+  bool request_client_certificate = false;  // asked for, not required
+  bool require_client_certificate = false;  // the handshake fails without one
+                                            // that verifies; implies asking
+  std::string client_ca_pem;  // trust anchors for client certificates;
+                              // empty: the run's CA
   AuthOptions auth;
   Limits limits;
   Extensions extensions;

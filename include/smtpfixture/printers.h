@@ -49,7 +49,9 @@ void PrintTo(const HeaderField& field, std::ostream* os);
 void PrintTo(const TranscriptLine& line, std::ostream* os);  // "S: 250 OK"
 void PrintTo(DkimStatus status, std::ostream* os);           // "pass", "nokey"
 // "fail d=example.com s=sel rsa-sha256 (body hash mismatch)"; "pass d=... s=...
-// ed25519-sha256" without a reason.
+// ed25519-sha256" without a reason; "pass d=... (l= leaves 12 body octets
+// unsigned)" when l= signs only part of the body; "permerror (10 more
+// DKIM-Signatures not checked (at most 50 are))" for the result past 50.
 void PrintTo(const DkimResult& result, std::ostream* os);
 
 // "message #1 (session 1) from <a@example.com> to <b@example.com>; subject
@@ -58,70 +60,12 @@ void PrintTo(const DkimResult& result, std::ostream* os);
 void PrintTo(const ReceivedMessage& message, std::ostream* os);
 // "session #1 from 127.0.0.1:54321; TLS STARTTLS TLSv1.3 ...; auth PLAIN
 // "ann"; 1 message; 12 transcript lines; closed". Not the transcript itself:
-// see detail::PrintTranscript.
+// see detail::PrintTranscript (smtpfixture/detail/printers_impl.h).
 void PrintTo(const Session& session, std::ostream* os);
 
-namespace detail {
-
-// How many bytes of a string value failure messages show.
-inline constexpr std::size_t kShownValueBytes = 200;
-
-// `text` in double quotes with C-style escapes for quotes, backslashes and
-// control characters; valid UTF-8 is kept readable, other bytes are \xNN.
-// Longer than `max_bytes`, it is cut (on a character boundary) and followed
-// by `... (N bytes)`.
-std::string Quote(std::string_view text,
-                  std::size_t max_bytes = kShownValueBytes);
-// The same escaping without the quotes, for transcript lines.
-std::string Escape(std::string_view text,
-                   std::size_t max_bytes = kShownValueBytes);
-
-// A session's summary line, then its last `max_lines` transcript lines, one
-// per line, each indented by two spaces and prefixed "C: " or "S: ", then
-// its violations. Ends with a newline.
-void PrintTranscript(const Session& session, std::size_t max_lines,
-                     std::ostream* os);
-
-// `{ "a", "b" }`, at most `max_items` of them, then "... (N more)".
-template <typename T>
-std::string ShowList(const std::vector<T>& items, std::size_t max_items = 10);
-
-// How a value appears in a matcher's explanation.
-inline std::string Show(const std::string& text) { return Quote(text); }
-template <typename T>
-std::string Show(const std::vector<T>& items) {
-  return ShowList(items);
-}
-template <typename T>
-std::string Show(const T& value) {
-  std::ostringstream os;
-  PrintTo(value, &os);
-  return os.str();
-}
-
-// `{ a, b }` with each element shown by `show`, at most `max_items`.
-template <typename Element, typename ShowFn>
-std::string JoinShown(const std::vector<Element>& elements, ShowFn show,
-                      std::size_t max_items = 10) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < elements.size() && i < max_items; ++i) {
-    out += i == 0 ? " " : ", ";
-    out += show(elements[i]);
-  }
-  if (elements.size() > max_items) {
-    out += ", ... (" + std::to_string(elements.size() - max_items) + " more)";
-  }
-  out += elements.empty() ? "}" : " }";
-  return out;
-}
-
-template <typename T>
-std::string ShowList(const std::vector<T>& items, std::size_t max_items) {
-  return JoinShown(
-      items, [](const T& item) { return Show(item); }, max_items);
-}
-
-}  // namespace detail
 }  // namespace smtpfixture
+
+// The helpers failure messages are written with (Quote, Show, ...).
+#include "smtpfixture/detail/printers_impl.h"  // IWYU pragma: export
 
 #endif  // SMTPFIXTURE_PRINTERS_H_

@@ -2,7 +2,9 @@
 //
 // Threads: Start() runs a libuv loop on a background thread that owns every
 // socket and TLS object. Every public member function may be called from any
-// thread; Messages(), Sessions() and the waits return snapshots.
+// thread; Messages(), Sessions() and the waits return snapshots. Every wait
+// treats a timeout too large to add to the clock (e.g.
+// std::chrono::milliseconds::max()) as "wait without end".
 #ifndef SMTPFIXTURE_SERVER_H_
 #define SMTPFIXTURE_SERVER_H_
 
@@ -75,6 +77,24 @@ class Server {
   bool WaitForMessage(
       std::function<bool(const ReceivedMessage&)> predicate,
       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // Following the server without polling (smtpfixture-server's --events
+  // does): ChangeCount() grows with every change to what Messages(),
+  // Sessions() or IsRunning() report: a message stored, a session opened,
+  // updated (TLS, AUTH, violations, errors) or closed, transcript lines
+  // recorded, Clear(), Start() and Stop(). It never decreases (Clear() does
+  // not reset it), may grow by one for several changes made together, and
+  // says nothing of what changed: read the snapshots. WaitForChange()
+  // blocks until ChangeCount() > seen: true then (at once if it is already),
+  // false at the timeout. Both may be called from any thread; while no
+  // thread waits, the loop thread pays nothing for them.
+  //
+  //   for (std::uint64_t seen = 0;; server.WaitForChange(seen, timeout)) {
+  //     seen = server.ChangeCount();  // before the snapshots
+  //     ... read Sessions(), Messages() ...
+  //   }
+  std::uint64_t ChangeCount() const;
+  bool WaitForChange(std::uint64_t seen, std::chrono::milliseconds timeout =
+                                             std::chrono::seconds(5)) const;
   // Forgets every message and every closed session. Sessions still open stay
   // recorded (they are live), their transcripts kept.
   void Clear();

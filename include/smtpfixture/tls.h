@@ -24,7 +24,9 @@ struct TlsInfo {
   std::string version;  // OpenSSL's name, "TLSv1.3"; empty without TLS
   std::string cipher;   // "TLS_AES_256_GCM_SHA384"
   std::string sni;      // server name the client sent; empty if none
-  std::string client_certificate_subject;  // when requested and presented
+  std::string client_certificate_subject;    // when requested and presented,
+                                             // RFC 2253: "CN=mailer"
+  bool client_certificate_verified = false;  // chains to client_ca_pem
 };
 
 // The server as an attacker on the client's TLS upgrade: one attack per

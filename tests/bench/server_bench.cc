@@ -9,14 +9,14 @@
 // its CPU time (user + system, from /proc) per message.
 //
 // To profile the server side alone, give the external server a wrapper:
-//   SMTPFIXTURE_BENCH_SERVER_WRAPPER="env GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-//     valgrind --tool=callgrind --toggle-collect=uv_run
-//     --callgrind-out-file=/tmp/server.%p"
+//   SMTPFIXTURE_BENCH_SERVER_WRAPPER="valgrind --tool=callgrind
+//     --toggle-collect=uv_run --callgrind-out-file=/tmp/server.%p"
 //     build/dev/tests/bench/server_bench --benchmark_filter=SmtpfixtureServer
-// (uv_run: the loop thread's work, not the start-up; GLIBC_TUNABLES set, so
-// that smtpfixture-server does not re-execute itself for a huge-page heap,
-// which would leave valgrind behind). The floor_server and smtp-sink rows
-// are the references for the plaintext figure.
+// (uv_run: the loop thread's work, not the start-up). smtpfixture-server no
+// longer re-executes itself for a huge-page heap: to compare with figures
+// taken with it, give the wrapper "env GLIBC_TUNABLES=glibc.malloc.hugetlb=1:
+// glibc.malloc.arena_max=1" (without the line break). The floor_server and
+// smtp-sink rows are the references for the plaintext figure.
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
 #include <netinet/in.h>

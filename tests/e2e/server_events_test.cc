@@ -19,7 +19,7 @@ class ServerEventsTest : public ::testing::TestWithParam<const char*> {};
 TEST_P(ServerEventsTest, Passes) {
 #ifndef SMTPFIXTURE_SERVER_PROGRAM
   GTEST_SKIP() << "smtpfixture-server is not built "
-                  "(SMTPFIXTURE_BUILD_EXAMPLES=OFF)";
+                  "(SMTPFIXTURE_BUILD_TOOLS=OFF)";
 #else
   SMTPFIXTURE_REQUIRE_PROGRAM("python3");
   const ProcessResult result =
@@ -35,7 +35,9 @@ TEST_P(ServerEventsTest, Passes) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ServerEventsTest,
     ::testing::Values("events", "dkim", "fault", "auth-file", "bad-fault",
-                      "strict-line-endings", "max-connections", "huge-pages"),
+                      "strict-line-endings", "max-connections",
+                      "auth-file-pipe", "dkim-not-asked", "stop-unread",
+                      "stdout-closed", "dump-dir"),
     [](const ::testing::TestParamInfo<const char*>& param_info) {
       std::string name;
       for (const char* c = param_info.param; *c != '\0'; ++c) {

@@ -41,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   options.credentials = {{"alice", "secret"}, {"tim", "tanstaaftanstaaf"}};
   options.accept_any = (bits & 4) != 0;
   std::unique_ptr<SaslMechanism> mechanism;
+  const bool external = (bits & 3) == 3 && (bits & 16) != 0;
   switch (bits & 3) {
     case 0:
       mechanism = CreateSaslMechanism("PLAIN", options, "h");
@@ -53,7 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
           options, "<1896.697170952@postoffice.reston.mci.net>");
       break;
     default:
-      mechanism = CreateSaslMechanism("XOAUTH2", options, "h");
+      // EXTERNAL (with a verified name) in half of the XOAUTH2 cases.
+      mechanism = external
+                      ? CreateSaslMechanism("EXTERNAL", options, "h", "mailer")
+                      : CreateSaslMechanism("XOAUTH2", options, "h");
       break;
   }
   if (!mechanism) Fail("no mechanism");
@@ -77,6 +81,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     if (step.challenge.size() > 1024) Fail("challenge too long");
     if (next >= responses.size()) return 0;  // the client went quiet
     step = mechanism->Next(responses[next++]);
+  }
+  if (external) {
+    // The identity comes from the certificate, not the input: success is
+    // that identity only, and a failure names what was asked for.
+    if (step.kind == SaslStep::Kind::kSuccess &&
+        mechanism->username() != "mailer") {
+      Fail("EXTERNAL success as another identity");
+    }
+    if (step.kind == SaslStep::Kind::kFailure &&
+        (mechanism->username().empty() || mechanism->username() == "mailer")) {
+      Fail("EXTERNAL refused its own identity");
+    }
+    return 0;
   }
   if (mechanism->username().size() > size) Fail("username from nowhere");
   if (step.kind == SaslStep::Kind::kSuccess && !options.accept_any &&

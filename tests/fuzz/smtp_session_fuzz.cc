@@ -60,7 +60,7 @@ SessionConfig MakeConfig(std::uint8_t bits, std::uint8_t more) {
   config.auth.allow_plaintext = (bits & 16) != 0;
   config.auth.required = (bits & 32) != 0;
   // CRAM-MD5 is left out: its challenge is random, so two runs would differ.
-  config.auth.mechanisms = {"PLAIN", "LOGIN", "XOAUTH2"};
+  config.auth.mechanisms = {"PLAIN", "LOGIN", "XOAUTH2", "EXTERNAL"};
   config.limits.max_message_bytes = (bits & 64) ? 64 : 0;
   config.limits.max_recipients = (more & 64) ? 0 : 3;
   config.extensions.pipelining = (more & 1) == 0;
@@ -147,9 +147,12 @@ std::string Describe(const Action& action) {
 
 // How to cut each chunk: 0 whole, 1 one byte at a time, else a seed for
 // random pieces of 1 to 16 octets.
+// `client_name`: the CN of a verified client certificate (AUTH EXTERNAL),
+// given with every TLS event; "" for none.
 std::vector<std::string> Run(const SessionConfig& base,
                              const std::vector<Event>& events,
-                             std::uint32_t split, bool faults) {
+                             std::uint32_t split, bool faults,
+                             const std::string& client_name) {
   FaultScript script;
   SessionConfig config = base;
   if (faults) {
@@ -159,7 +162,9 @@ std::vector<std::string> Run(const SessionConfig& base,
   SmtpSession session(config);
   Actions out;
   bool tls_pending = false;
-  if (config.tls_policy == TlsPolicy::kImplicit) session.TlsEstablished(out);
+  if (config.tls_policy == TlsPolicy::kImplicit) {
+    session.TlsEstablished(out, client_name);
+  }
   session.Greet(out);
   for (const Event& event : events) {
     const std::size_t before = out.size();
@@ -182,7 +187,7 @@ std::vector<std::string> Run(const SessionConfig& base,
       }
       case Event::kTls:
         // As the connection would: only after a StartTlsAction.
-        if (tls_pending) session.TlsEstablished(out);
+        if (tls_pending) session.TlsEstablished(out, client_name);
         tls_pending = false;
         break;
       case Event::kIdle:
@@ -305,10 +310,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     events.push_back({Event::kFeed, input.substr(pos, n)});
     pos += n;
   }
-  const std::vector<std::string> chunked = Run(config, events, 0, faults);
+  // Bit 7 of data[1] also varies the seed; any bit will do.
+  const std::string client_name = (data[1] & 128) != 0 ? "mailer" : "";
+  const std::vector<std::string> chunked =
+      Run(config, events, 0, faults, client_name);
   for (const std::uint32_t split : {1u, seed}) {
     const std::vector<std::string> split_run =
-        Run(config, events, split, faults);
+        Run(config, events, split, faults, client_name);
     if (chunked == split_run) continue;
     std::string where;
     for (std::size_t i = 0; i < std::min(chunked.size(), split_run.size());

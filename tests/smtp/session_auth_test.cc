@@ -304,6 +304,153 @@ TEST(SmtpSessionTest, AuthOfferedAfterTls) {
   EXPECT_EQ(LastReply(o), "235 2.7.0 Authentication successful");
 }
 
+// EXTERNAL, from a client certificate that verified (RFC 4422 appendix A).
+
+SessionConfig WithExternal(std::vector<std::string> mechanisms = {"EXTERNAL"}) {
+  SessionConfig c;
+  c.tls_policy = TlsPolicy::kStartTlsOptional;
+  c.auth.mechanisms = std::move(mechanisms);
+  return c;
+}
+
+// The AUTH line of the last EHLO reply, "" if none.
+std::string AuthLine(const Outcome& o) {
+  std::string found;
+  for (const std::string& r : o.replies) {
+    if (r.rfind("250-AUTH", 0) == 0 || r.rfind("250 AUTH", 0) == 0) found = r;
+    if (r.rfind("250-localhost", 0) == 0) found.clear();  // a new EHLO reply
+  }
+  return found;
+}
+
+TEST(SmtpSessionTest, AuthExternalIsOfferedWithAVerifiedCertificateOnly) {
+  const Outcome with = Dialogue(WithExternal())
+                           .Send("STARTTLS\r\n")
+                           .TlsUp("mailer")
+                           .Send("EHLO x\r\n")
+                           .Run();
+  EXPECT_EQ(AuthLine(with), "250-AUTH EXTERNAL");
+  const Outcome without = Dialogue(WithExternal())
+                              .Send("STARTTLS\r\n")
+                              .TlsUp()
+                              .Send("EHLO x\r\nAUTH EXTERNAL =\r\n")
+                              .Run();
+  EXPECT_EQ(AuthLine(without), "");
+  EXPECT_EQ(LastReply(without), "504 5.5.4 Unrecognized authentication type");
+  EXPECT_THAT(without.authenticated, IsEmpty());
+  // Before TLS there is no certificate, whatever allow_plaintext says.
+  SessionConfig plaintext = WithExternal();
+  plaintext.auth.allow_plaintext = true;
+  const Outcome before =
+      Dialogue(plaintext).Send("EHLO x\r\nAUTH EXTERNAL =\r\n").Run();
+  EXPECT_EQ(AuthLine(before), "");
+  EXPECT_EQ(LastReply(before), "504 5.5.4 Unrecognized authentication type");
+}
+
+TEST(SmtpSessionTest, AuthExternalIsListedBesideThePasswordMechanisms) {
+  SessionConfig c = WithExternal({"PLAIN", "EXTERNAL", "LOGIN"});
+  c.auth.credentials = {{"alice", "secret"}};
+  const Outcome with =
+      Dialogue(c).Send("STARTTLS\r\n").TlsUp("mailer").Send("EHLO x\r\n").Run();
+  EXPECT_EQ(AuthLine(with), "250-AUTH PLAIN EXTERNAL LOGIN");
+  const Outcome without =
+      Dialogue(c).Send("STARTTLS\r\n").TlsUp().Send("EHLO x\r\n").Run();
+  EXPECT_EQ(AuthLine(without), "250-AUTH PLAIN LOGIN");
+  // Without credentials the password mechanisms are neither offered nor
+  // accepted, even beside EXTERNAL.
+  SessionConfig external_only = WithExternal({"PLAIN", "EXTERNAL"});
+  const Outcome o = Dialogue(external_only)
+                        .Send("STARTTLS\r\n")
+                        .TlsUp("mailer")
+                        .Send("EHLO x\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")
+                        .Run();
+  EXPECT_EQ(AuthLine(o), "250-AUTH EXTERNAL");
+  EXPECT_EQ(LastReply(o), "504 5.5.4 Unrecognized authentication type");
+}
+
+TEST(SmtpSessionTest, AuthExternalWithAnEmptyInitialResponse) {
+  const Outcome o =
+      Dialogue(WithExternal())
+          .Send("STARTTLS\r\n")
+          .TlsUp("mailer")
+          .Send(Lines({"EHLO x", "AUTH EXTERNAL =", "MAIL FROM:<a@b>",
+                       "RCPT TO:<c@d>", "DATA", "x", "."}))
+          .Run();
+  EXPECT_THAT(o.replies,
+              ::testing::Contains("235 2.7.0 Authentication successful"));
+  ASSERT_THAT(o.authenticated, SizeIs(1));
+  EXPECT_EQ(o.authenticated[0].mechanism, "EXTERNAL");
+  EXPECT_EQ(o.authenticated[0].username, "mailer");
+  ASSERT_THAT(o.messages, SizeIs(1));
+  ASSERT_TRUE(o.messages[0]->auth.has_value());
+  EXPECT_EQ(o.messages[0]->auth->mechanism, "EXTERNAL");
+  EXPECT_EQ(o.messages[0]->auth->username, "mailer");
+  ASSERT_THAT(o.auth_attempts, SizeIs(1));
+  EXPECT_TRUE(o.auth_attempts[0].succeeded);
+  EXPECT_EQ(o.auth_attempts[0].username, "mailer");
+}
+
+TEST(SmtpSessionTest, AuthExternalNamingTheCertificatesCommonName) {
+  const Outcome o =
+      Dialogue(WithExternal())
+          .Send("STARTTLS\r\n")
+          .TlsUp("mailer")
+          .Send(Lines({"EHLO x", "AUTH external " + Base64Encode("mailer")}))
+          .Run();
+  EXPECT_EQ(LastReply(o), "235 2.7.0 Authentication successful");
+  ASSERT_THAT(o.authenticated, SizeIs(1));
+  EXPECT_EQ(o.authenticated[0].username, "mailer");
+}
+
+TEST(SmtpSessionTest, AuthExternalWithoutInitialResponse) {
+  for (const std::string& answer : {std::string(), Base64Encode("mailer")}) {
+    const Outcome o = Dialogue(WithExternal())
+                          .Send("STARTTLS\r\n")
+                          .TlsUp("mailer")
+                          .Send(Lines({"EHLO x", "AUTH EXTERNAL", answer}))
+                          .Run();
+    EXPECT_THAT(o.replies, ::testing::Contains("334 ")) << answer;
+    EXPECT_EQ(LastReply(o), "235 2.7.0 Authentication successful") << answer;
+    ASSERT_THAT(o.authenticated, SizeIs(1));
+    EXPECT_EQ(o.authenticated[0].mechanism, "EXTERNAL");
+    EXPECT_EQ(o.authenticated[0].username, "mailer");
+  }
+}
+
+TEST(SmtpSessionTest, AuthExternalAsAnotherIdentityFails) {
+  const Outcome o =
+      Dialogue(WithExternal())
+          .Send("STARTTLS\r\n")
+          .TlsUp("mailer")
+          .Send(Lines({"EHLO x", "AUTH EXTERNAL " + Base64Encode("postmaster"),
+                       "AUTH EXTERNAL", Base64Encode("root")}))
+          .Run();
+  EXPECT_THAT(After(o, o.replies.size() - 3),
+              ElementsAre("535 5.7.8 Error: authentication failed", "334 ",
+                          "535 5.7.8 Error: authentication failed"));
+  EXPECT_THAT(o.authenticated, IsEmpty());
+  std::vector<std::string> attempts;
+  for (const AuthAttempt& a : o.auth_attempts) {
+    attempts.push_back(a.mechanism + "/" + a.username + "/" +
+                       (a.succeeded ? "ok" : "no") + "/" +
+                       std::to_string(a.reply_code));
+  }
+  EXPECT_THAT(attempts, ElementsAre("EXTERNAL/postmaster/no/535",
+                                    "EXTERNAL/root/no/535"));
+}
+
+TEST(SmtpSessionTest, AuthExternalForgetsTheCertificateOfAnotherHandshake) {
+  // TlsEstablished says which certificate this connection verified; a
+  // session told none has none, whatever it was told before.
+  const Outcome o = Dialogue(WithExternal())
+                        .Send("STARTTLS\r\n")
+                        .TlsUp("mailer")
+                        .TlsUp()
+                        .Send("EHLO x\r\nAUTH EXTERNAL =\r\n")
+                        .Run();
+  EXPECT_EQ(LastReply(o), "504 5.5.4 Unrecognized authentication type");
+}
+
 TEST(SmtpSessionTest, AuthRequired) {
   SessionConfig c = WithAuth();
   c.auth.required = true;

@@ -34,7 +34,7 @@ TEST(SmtpSessionTest, DeliversBeforeReplying) {
                                      "..dots", "."}))
                         .Run();
   ASSERT_THAT(o.messages, SizeIs(1));
-  const AcceptedMessage& m = *o.messages[0];
+  const MessageRecord& m = *o.messages[0];
   EXPECT_EQ(m.id, 1u);
   EXPECT_EQ(m.envelope.helo, "client.example");
   EXPECT_EQ(m.envelope.mail_from, "a@b");

@@ -169,6 +169,20 @@ TEST(SmtpSessionTest, FaultPositiveAuthReplyWaitsForTheFinalReply) {
   EXPECT_TRUE(o.auth_attempts[0].succeeded);
 }
 
+// A scripted 334 takes the place of the first challenge, once: the exchange
+// holds the one scripted reply, and nothing else applies it again.
+TEST(SmtpSessionTest, FaultPositiveAuthChallengeReplacesTheFirstOnly) {
+  const Outcome o =
+      Dialogue(WithAuth())
+          .Faults(
+              [](FaultScript& f) { f.At(Stage::kAuth).Reply(334, "VXNlcjo="); })
+          .Send(Lines({"EHLO x", "AUTH LOGIN", "YWxpY2U=", "c2VjcmV0"}))
+          .Run();
+  EXPECT_THAT(After(o, 9),  // the greeting and EHLO's nine lines
+              ElementsAre("334 VXNlcjo=", "334 UGFzc3dvcmQ6",
+                          "235 2.7.0 Authentication successful"));
+}
+
 TEST(SmtpSessionTest, FaultAtEndOfDataStoresNothing) {
   const Outcome o =
       Dialogue()

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -46,16 +47,15 @@ TEST(SmtpSessionTest, MailSyntax) {
 
 // Sends MAIL with `mail`, one RCPT and a one-line message; returns the one
 // message (or fails).
-std::shared_ptr<AcceptedMessage> OneMessage(const std::string& mail,
-                                            SessionConfig config = Plain(),
-                                            const std::string& rcpt = "<c@d>") {
+std::shared_ptr<MessageRecord> OneMessage(const std::string& mail,
+                                          SessionConfig config = Plain(),
+                                          const std::string& rcpt = "<c@d>") {
   const Outcome o = Dialogue(std::move(config))
                         .Send(Lines({"EHLO client", mail, "RCPT TO:" + rcpt,
                                      "DATA", "hello", "."}))
                         .Run();
   EXPECT_THAT(o.messages, SizeIs(1)) << ::testing::PrintToString(o.replies);
-  return o.messages.empty() ? std::make_shared<AcceptedMessage>()
-                            : o.messages[0];
+  return o.messages.empty() ? std::make_shared<MessageRecord>() : o.messages[0];
 }
 
 TEST(SmtpSessionTest, MailAddressForms) {
@@ -104,6 +104,51 @@ TEST(SmtpSessionTest, MailParameterErrors) {
                   "501 5.5.4 Bad ENVID parameter syntax",
                   "555 5.5.4 Unsupported option: FOO",
                   "555 5.5.4 Unsupported option: AUTH", "250 2.1.0 Ok"));
+}
+
+// A parameter given twice (names compared case-insensitively) is refused:
+// two values for one name, and two keys for it in the event JSON, would
+// leave the test to guess which one the server used.
+TEST(SmtpSessionTest, DuplicateMailParameterIsRefused) {
+  EXPECT_THAT(
+      Replies(Lines({"MAIL FROM:<a@b> SIZE=10 SIZE=99999",
+                     "MAIL FROM:<a@b> size=10 SIZE=10",
+                     "MAIL FROM:<a@b> SMTPUTF8 BODY=8BITMIME smtputf8",
+                     "MAIL FROM:<a@b> BODY=7BIT body=8BITMIME",
+                     "MAIL FROM:<a@b> RET=FULL RET=HDRS",
+                     "MAIL FROM:<a@b> ENVID=x ENVID=x",
+                     "MAIL FROM:<a@b> AUTH=<> AUTH=<>",
+                     "MAIL FROM:<a@b> SIZE=10 BODY=8BITMIME SMTPUTF8 "
+                     "RET=FULL ENVID=x AUTH=<>"}),
+              WithAuth()),
+      ElementsAre("501 5.5.4 Duplicate SIZE parameter",
+                  "501 5.5.4 Duplicate SIZE parameter",
+                  "501 5.5.4 Duplicate SMTPUTF8 parameter",
+                  "501 5.5.4 Duplicate BODY parameter",
+                  "501 5.5.4 Duplicate RET parameter",
+                  "501 5.5.4 Duplicate ENVID parameter",
+                  "501 5.5.4 Duplicate AUTH parameter", "250 2.1.0 Ok"));
+}
+
+TEST(SmtpSessionTest, DuplicateRcptParameterIsRefused) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO client", "MAIL FROM:<a@b>",
+                       "RCPT TO:<c@d> NOTIFY=SUCCESS notify=FAILURE",
+                       "RCPT TO:<c@d> ORCPT=rfc822;c+40d ORCPT=rfc822;e+40f",
+                       "RCPT TO:<c@d> NOTIFY=NEVER ORCPT=rfc822;c+40d", "DATA",
+                       "m", "."}))
+          .Run();
+  EXPECT_THAT(
+      After(o, std::size(kEhloReply)),
+      ElementsAre("250 2.1.0 Ok", "501 5.5.4 Duplicate NOTIFY parameter",
+                  "501 5.5.4 Duplicate ORCPT parameter", "250 2.1.5 Ok",
+                  "354 End data with <CR><LF>.<CR><LF>",
+                  "250 2.0.0 Ok: queued as 1"));
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->envelope.rcpt_to, ElementsAre("c@d"));
+  ASSERT_THAT(o.messages[0]->envelope.rcpt_parameters, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->envelope.rcpt_parameters[0], SizeIs(2));
 }
 
 TEST(SmtpSessionTest, AuthParameterNeedsXtext) {
@@ -183,6 +228,64 @@ TEST(SmtpSessionTest, Utf8AddressNeedsSmtpUtf8) {
                   "address"));
   ASSERT_THAT(o.violations, SizeIs(1));  // once per session
   EXPECT_EQ(o.violations[0].code, "utf8-without-smtputf8");
+}
+
+// Under SMTPUTF8 an address must be UTF-8 (RFC 6532 3.1): Latin-1 or a
+// broken sequence is refused as Postfix refuses it, and recorded.
+TEST(SmtpSessionTest, NonUtf8AddressUnderSmtpUtf8IsRefused) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO x", "MAIL FROM:<caf\xE9@example.com> SMTPUTF8",
+                       "MAIL FROM:<j\xC3\xB6rg@example.com> SMTPUTF8",
+                       "RCPT TO:<caf\xE9@example.com>",
+                       "RCPT TO:<\xC3@example.com>",
+                       "RCPT TO:<\xED\xA0\x80@example.com>",  // a surrogate
+                       "RCPT TO:<b@example.com>", "DATA", "m", "."}))
+          .Run();
+  EXPECT_THAT(After(o, std::size(kEhloReply)),
+              ElementsAre("500 5.5.2 Error: bad UTF-8 syntax", "250 2.1.0 Ok",
+                          "500 5.5.2 Error: bad UTF-8 syntax",
+                          "500 5.5.2 Error: bad UTF-8 syntax",
+                          "500 5.5.2 Error: bad UTF-8 syntax", "250 2.1.5 Ok",
+                          "354 End data with <CR><LF>.<CR><LF>",
+                          "250 2.0.0 Ok: queued as 1"));
+  ASSERT_THAT(o.violations, SizeIs(1));  // once per session
+  EXPECT_EQ(o.violations[0].code, "invalid-utf8-address");
+  EXPECT_EQ(o.violations[0].detail,
+            "MAIL FROM:<caf\xE9@example.com> is not UTF-8 under SMTPUTF8");
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_THAT(o.messages[0]->envelope.rcpt_to, ElementsAre("b@example.com"));
+}
+
+TEST(SmtpSessionTest, NonUtf8RecipientUnderSmtpUtf8IsRecorded) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO x", "MAIL FROM:<a@example.com> SMTPUTF8",
+                       "RCPT TO:<caf\xE9@example.com>"}))
+          .Run();
+  EXPECT_EQ(LastReply(o), "500 5.5.2 Error: bad UTF-8 syntax");
+  ASSERT_THAT(o.violations, SizeIs(1));
+  EXPECT_EQ(o.violations[0].code, "invalid-utf8-address");
+  EXPECT_EQ(o.violations[0].detail,
+            "RCPT TO:<caf\xE9@example.com> is not UTF-8 under SMTPUTF8");
+}
+
+// The same client with UTF-8 addresses: accepted, nothing recorded.
+TEST(SmtpSessionTest, Utf8AddressUnderSmtpUtf8IsAccepted) {
+  const Outcome o =
+      Dialogue()
+          .Send(Lines({"EHLO x", "MAIL FROM:<caf\xC3\xA9@example.com> SMTPUTF8",
+                       "RCPT TO:<\xE2\x82\xAC@example.com>",
+                       "RCPT TO:<\xF0\x9F\x93\xAE@example.com>", "DATA", "m",
+                       "."}))
+          .Run();
+  EXPECT_THAT(After(o, std::size(kEhloReply)),
+              ElementsAre("250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok",
+                          "354 End data with <CR><LF>.<CR><LF>",
+                          "250 2.0.0 Ok: queued as 1"));
+  EXPECT_THAT(o.violations, IsEmpty());
+  ASSERT_THAT(o.messages, SizeIs(1));
+  EXPECT_EQ(o.messages[0]->envelope.mail_from, "caf\xC3\xA9@example.com");
 }
 
 TEST(SmtpSessionTest, Utf8AddressWithSmtpUtf8Disabled) {

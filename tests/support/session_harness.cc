@@ -17,7 +17,7 @@ using ::testing::MatchesRegex;
 
 std::string Describe(const WriteAction& a) { return "write " + a.bytes; }
 std::string Describe(const DeliverAction& a) {
-  const AcceptedMessage& m = *a.message;
+  const MessageRecord& m = *a.message;
   std::string s = "deliver id=" + std::to_string(m.id) +
                   " helo=" + m.envelope.helo + " from=" + m.envelope.mail_from;
   for (const Parameter& p : m.envelope.mail_parameters) {
@@ -214,7 +214,7 @@ Actions Dialogue::RunWith(
         break;
       }
       case Step::kTls:
-        session.TlsEstablished(out);
+        session.TlsEstablished(out, step.bytes);
         EXPECT_TRUE(session.tls_active());
         break;
       case Step::kIdle:

@@ -26,7 +26,7 @@ struct Outcome {
   Actions actions;
   std::vector<std::string> greeting;  // reply lines written by Greet()
   std::vector<std::string> replies;   // reply lines written after that
-  std::vector<std::shared_ptr<AcceptedMessage>> messages;
+  std::vector<std::shared_ptr<MessageRecord>> messages;
   std::vector<Violation> violations;
   std::vector<AuthAttempt> auth_attempts;
   std::vector<AuthInfo> authenticated;
@@ -79,8 +79,10 @@ class Dialogue {
     steps_.push_back({Step::kSend, std::move(bytes)});
     return *this;
   }
-  Dialogue& TlsUp() {
-    steps_.push_back({Step::kTls, {}});
+  // TLS is up; `verified_client_name`: the CN of a client certificate that
+  // verified (empty: none).
+  Dialogue& TlsUp(std::string verified_client_name = {}) {
+    steps_.push_back({Step::kTls, std::move(verified_client_name)});
     return *this;
   }
   // The connection let a held reply go (HoldAction, TlsAttack).

@@ -58,10 +58,7 @@ inline const std::optional<AuthInfo>& AuthOf(const Session& session) {
 }
 // A message's violations are the protocol's and its MIME reader's.
 inline std::vector<Violation> ViolationsOf(const ReceivedMessage& message) {
-  std::vector<Violation> all = message.violations();
-  std::vector<Violation> mime = message.MimeViolations();
-  all.insert(all.end(), mime.begin(), mime.end());
-  return all;
+  return message.AllViolations();
 }
 inline std::vector<Violation> ViolationsOf(const Session& session) {
   return session.violations;
@@ -528,8 +525,8 @@ class ResistedTlsAttackMatcher {
   }
 };
 
-// HasValidDkimSignature(): some DKIM result is kPass, with a d= matching
-// `domain` when one is given.
+// HasValidDkimSignature(): some DKIM result is kPass and signs the whole
+// body (no octets past l=), with a d= matching `domain` when one is given.
 class HasValidDkimSignatureMatcher {
  public:
   using is_gtest_matcher = void;
@@ -544,8 +541,7 @@ class HasValidDkimSignatureMatcher {
     const std::vector<DkimResult> results = message.Dkim();
     bool matched = false;
     for (const DkimResult& result : results) {
-      if (result.status == DkimStatus::kPass &&
-          domain_.Matches(result.domain)) {
+      if (Counts(result) && domain_.Matches(result.domain)) {
         matched = true;
         break;
       }
@@ -560,6 +556,9 @@ class HasValidDkimSignatureMatcher {
         for (std::size_t i = 0; i < results.size(); ++i) {
           if (i > 0) *listener << "; ";
           *listener << Show(results[i]);
+          if (results[i].status == DkimStatus::kPass && !Counts(results[i])) {
+            *listener << ", which does not count";
+          }
         }
       }
     }
@@ -575,6 +574,13 @@ class HasValidDkimSignatureMatcher {
   }
 
  private:
+  // A pass whose l= leaves part of the body unsigned does not: a test asking
+  // "is my mail signed" means the whole mail.
+  static bool Counts(const DkimResult& result) {
+    return result.status == DkimStatus::kPass &&
+           result.unsigned_body_bytes == 0;
+  }
+
   void DescribeDomain(std::ostream* os) const {
     if (!has_domain_) return;
     *os << " with domain that ";
@@ -585,6 +591,69 @@ class HasValidDkimSignatureMatcher {
   // AttachmentPartsMatcher.
   ::testing::Matcher<const std::string&> domain_;
   bool has_domain_;
+};
+
+// PresentedClientCertificate(): the client presented a certificate that
+// verified against ServerOptions::client_ca_pem, with a subject matching
+// `subject` when one is given.
+class PresentedClientCertificateMatcher {
+ public:
+  using is_gtest_matcher = void;
+  PresentedClientCertificateMatcher()
+      : subject_(::testing::A<const std::string&>()), has_subject_(false) {}
+  explicit PresentedClientCertificateMatcher(
+      ::testing::Matcher<const std::string&> subject)
+      : subject_(std::move(subject)), has_subject_(true) {}
+
+  template <typename Subject>
+  bool MatchAndExplain(const Subject& subject,
+                       ::testing::MatchResultListener* listener) const {
+    const TlsInfo& tls = TlsOf(subject);
+    if (tls.client_certificate_subject.empty()) {
+      *listener << "which presented no client certificate";
+      return false;
+    }
+    if (!tls.client_certificate_verified) {
+      if (listener->IsInterested()) {
+        *listener << "whose client certificate "
+                  << Show(tls.client_certificate_subject) << " did not verify";
+      }
+      return false;
+    }
+    if (!has_subject_) {
+      if (listener->IsInterested()) {
+        *listener << "whose client certificate "
+                  << Show(tls.client_certificate_subject) << " verified";
+      }
+      return true;
+    }
+    if (listener->IsInterested()) {
+      *listener << "whose verified client certificate's subject is "
+                << Show(tls.client_certificate_subject);
+    }
+    return MatchAndExplainInner(subject_, tls.client_certificate_subject,
+                                listener);
+  }
+  void DescribeTo(std::ostream* os) const {
+    *os << "presented a client certificate that verified";
+    DescribeSubject(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const {
+    *os << "presented no client certificate that verified";
+    DescribeSubject(os);
+  }
+
+ private:
+  void DescribeSubject(std::ostream* os) const {
+    if (!has_subject_) return;
+    *os << " with subject that ";
+    subject_.DescribeTo(os);
+  }
+
+  // A matcher and a flag, not std::optional<Matcher>: see
+  // AttachmentPartsMatcher.
+  ::testing::Matcher<const std::string&> subject_;
+  bool has_subject_;
 };
 
 }  // namespace smtpfixture::detail

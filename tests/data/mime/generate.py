@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the MIME corpus read by tests/mime_corpus_test.cc.
+"""Writes the MIME corpus read by tests/mime/mime_corpus_test.cc.
 
 Each NAME.eml is a message as a real mailer writes it: some are made with
 Python's email package acting as the mailer, others are templates of what

@@ -12,6 +12,8 @@ Timeouts are multiplied by SMTPFIXTURE_TIMEOUT_MULTIPLIER, as in the C++
 tests.
 """
 
+import array
+import fcntl
 import json
 import os
 import queue
@@ -20,12 +22,18 @@ import signal
 import smtplib
 import socket
 import ssl
+import stat
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
+import time
 
-TIMEOUT = 10.0 * float(os.environ.get("SMTPFIXTURE_TIMEOUT_MULTIPLIER") or 1)
+MULTIPLIER = float(os.environ.get("SMTPFIXTURE_TIMEOUT_MULTIPLIER") or 1)
+TIMEOUT = 10.0 * MULTIPLIER
+SECOND = 1.0 * MULTIPLIER
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
 class Failure(Exception):
@@ -41,10 +49,10 @@ class Server:
     """smtpfixture-server in a child process, its stdout read line by line
     on a thread so that every wait has a timeout."""
 
-    def __init__(self, binary, *args, env=None):
+    def __init__(self, binary, *args, pass_fds=()):
         self.process = subprocess.Popen(
             [binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env)
+            pass_fds=pass_fds)
         self.lines = queue.Queue()
         self.events = []  # every event read so far, in order
         threading.Thread(target=self._read, daemon=True).start()
@@ -322,38 +330,199 @@ def case_dkim(binary):
         server.stop()
 
 
-def case_huge_pages(binary):
-    """The heap in huge pages where the kernel has them: the server
-    re-executes itself (same process) with glibc's tunables, unless told not
-    to or given GLIBC_TUNABLES of its own; it serves either way."""
+def case_auth_file_pipe(binary):
+    """--auth-file from a pipe, as bash's <(...) gives it: read once."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"carol:pipe-secret\n")
+    os.close(write_end)
     try:
-        with open("/sys/kernel/mm/transparent_hugepage/enabled") as setting:
-            thp_on = "[never]" not in setting.read()
-    except OSError:
-        thp_on = False
-    base = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
-    own = dict(base, GLIBC_TUNABLES="glibc.malloc.tcache_count=7")
-    runs = [((), base, "huge-pages" if thp_on else "default"),
-            (("--no-huge-pages",), base, "default"),
-            ((), own, "default")]
-    for args, env, heap in runs:
-        server = Server(binary, "--events", "--tls", "none", *args, env=env)
-        try:
-            listening = server.listening
-            check(listening["heap"] == heap, (args, listening))
-            with smtplib.SMTP("127.0.0.1", server.port,
-                              timeout=TIMEOUT) as smtp:
+        server = Server(binary, "--events", "--tls", "none",
+                        "--auth-allow-plaintext",
+                        "--auth-file", "/dev/fd/%d" % read_end,
+                        pass_fds=(read_end,))
+    finally:
+        os.close(read_end)
+    try:
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=TIMEOUT) as smtp:
+            smtp.login("carol", "pipe-secret")
+            smtp.sendmail("a@example.com", ["b@example.com"], message("piped"))
+            received = server.next_event("message_received")
+        check(received["auth"] == {"mechanism": "PLAIN",
+                                   "username": "carol"}, received)
+    finally:
+        check(server.stop() == 0, "exit status")
+
+
+def case_dkim_not_asked(binary):
+    """Without --dkim-key no signature is verified: "dkim" is null."""
+    data_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "..", "data", "dkim")
+    with open(os.path.join(data_dir, "rfc8463.eml"), "rb") as eml:
+        signed = eml.read()
+    server = Server(binary, "--events", "--tls", "none")
+    try:
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=TIMEOUT) as smtp:
+            smtp.sendmail("joe@football.example.com",
+                          ["suzie@shopping.example.net"], signed)
+            received = server.next_event("message_received")
+        check("dkim" in received and received["dkim"] is None, received)
+    finally:
+        server.stop()
+
+
+def pipe_bytes(fd):
+    """Octets waiting in the pipe whose read end is `fd`."""
+    pending = array.array("i", [0])
+    fcntl.ioctl(fd, termios.FIONREAD, pending)
+    return pending[0]
+
+
+def case_stop_unread(binary):
+    """A reader that stopped reading cannot keep SIGTERM from ending the
+    server: it exits within a (scaled) second with its stdout pipe full."""
+    process = subprocess.Popen([binary, "--events", "--tls", "none"],
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        out = process.stdout.fileno()
+        # One page: full (for poll) as soon as it holds anything.
+        fcntl.fcntl(out, F_SETPIPE_SZ, 4096)
+        line = b""
+        while not line.endswith(b"\n"):  # the listening line, unbuffered
+            chunk = os.read(out, 1)
+            check(chunk, "no listening line")
+            line += chunk
+        port = json.loads(line)["port"]
+        # Each message_received event carries its 3 KB subject: they wait
+        # in the server behind the first event, which fills the pipe.
+        with smtplib.SMTP("127.0.0.1", port, timeout=TIMEOUT) as smtp:
+            for i in range(8):
                 smtp.sendmail("a@example.com", ["b@example.com"],
-                              message("heap " + heap))
-                received = server.next_event("message_received")
-            check(received["subject"] == "heap " + heap, received)
+                              message("%d %s" % (i, "s" * 3000)))
+        deadline = time.monotonic() + TIMEOUT
+        while pipe_bytes(out) == 0:  # the server is writing events
+            check(time.monotonic() < deadline, "no event was written")
+            time.sleep(0.01)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            status = process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise Failure("SIGTERM did not end a server whose stdout is full")
+        took = time.monotonic() - started
+        check(took < SECOND, "SIGTERM took %.2f s" % took)
+        check(status == 0, "exit status %r" % status)
+        stderr = process.stderr.read()
+        check(b"stopped (signal 15)" in stderr, stderr)
+        check(b"not written: stdout is not read" in stderr, stderr)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def case_stdout_closed(binary):
+    """The reader closing stdout ends the server with a message on stderr,
+    not by SIGPIPE: at once when idle, and when an event finds it closed."""
+    for send_first in (False, True):
+        process = subprocess.Popen([binary, "--events", "--tls", "none"],
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        try:
+            port = json.loads(process.stdout.readline())["port"]
+            if send_first:
+                # Events are written while the reader is still there; it
+                # closes between two of them.
+                with smtplib.SMTP("127.0.0.1", port,
+                                  timeout=TIMEOUT) as smtp:
+                    smtp.sendmail("a@example.com", ["b@example.com"],
+                                  message("before the close"))
+            process.stdout.close()
+            try:
+                status = process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise Failure("the server kept running with stdout closed")
+            stderr = process.stderr.read()
+            check(status == 1, "exit status %r: %r" % (status, stderr))
+            check(b"stopped (stdout was closed" in stderr, stderr)
         finally:
-            status = server.stop()
-        check(status == 0, "exit status %r for %r" % (status, args))
+            process.kill()
+            process.wait()
+
+
+def case_dump_dir(binary):
+    """--dump-dir: private directory and files, no planted link followed,
+    nothing of an earlier run replaced, unsafe directories refused."""
+    with tempfile.TemporaryDirectory() as scratch:
+        mail = os.path.join(scratch, "mail")
+
+        def run(subjects):
+            server = Server(binary, "--events", "--tls", "none",
+                            "--dump-dir", mail)
+            try:
+                paths = []
+                with smtplib.SMTP("127.0.0.1", server.port,
+                                  timeout=TIMEOUT) as smtp:
+                    for subject in subjects:
+                        smtp.sendmail("a@example.com", ["b@example.com"],
+                                      message(subject))
+                        paths.append(
+                            server.next_event("message_received")["eml"])
+                return paths
+            finally:
+                check(server.stop() == 0, "exit status")
+
+        first = run(["first run"])
+        check(first == [os.path.join(mail, "1.eml")], first)
+        check(stat.S_IMODE(os.stat(mail).st_mode) == 0o700,
+              oct(os.stat(mail).st_mode))
+        check(stat.S_IMODE(os.stat(first[0]).st_mode) == 0o600,
+              oct(os.stat(first[0]).st_mode))
+
+        # A second run: 1.eml is the first run's, 2.eml a planted link.
+        target = os.path.join(scratch, "target")
+        with open(target, "w") as planted:
+            planted.write("not yours")
+        os.symlink(target, os.path.join(mail, "2.eml"))
+        second = run(["second run 1", "second run 2"])
+        check(second == [os.path.join(mail, "1-1.eml"),
+                         os.path.join(mail, "2-1.eml")], second)
+        with open(first[0], "rb") as eml:
+            check(b"Subject: first run\r\n" in eml.read(), "1.eml replaced")
+        with open(target) as planted:
+            check(planted.read() == "not yours", "the link was followed")
+        with open(second[1], "rb") as eml:
+            check(b"Subject: second run 2\r\n" in eml.read(), second[1])
+        check(not [name for name in os.listdir(mail) if "partial" in name],
+              os.listdir(mail))
+
+        # Directories another user could write into, or swap, are refused.
+        shared = os.path.join(scratch, "shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o777)
+        link = os.path.join(scratch, "link")
+        os.symlink(mail, link)
+        refusals = [(shared, b"writable by others (mode 0777)"),
+                    (link, b"not a directory")]
+        if os.geteuid() == 0:
+            foreign = os.path.join(scratch, "foreign")
+            os.mkdir(foreign, 0o700)
+            os.chown(foreign, 65534, 65534)
+            refusals.append((foreign, b"owned by uid 65534"))
+        for directory, complaint in refusals:
+            result = subprocess.run([binary, "--dump-dir", directory],
+                                    capture_output=True, timeout=TIMEOUT)
+            check(result.returncode == 1, result)
+            check(b"--dump-dir " + directory.encode() + b": " + complaint
+                  in result.stderr, result)
+            check(result.stdout == b"", result)
 
 
 CASES = {
-    "huge-pages": case_huge_pages,
+    "auth-file-pipe": case_auth_file_pipe,
+    "dkim-not-asked": case_dkim_not_asked,
+    "stop-unread": case_stop_unread,
+    "stdout-closed": case_stdout_closed,
+    "dump-dir": case_dump_dir,
     "dkim": case_dkim,
     "events": case_events,
     "fault": case_fault,

@@ -42,6 +42,15 @@ def parse_args():
     p.add_argument("--mechanism",
                    help="send AUTH with this mechanism even if not offered "
                         "(default: login() picks among those offered)")
+    p.add_argument("--external",
+                   choices=["equals", "initial", "challenge"],
+                   help="AUTH EXTERNAL (the TLS client certificate): "
+                        "'equals' sends \"AUTH EXTERNAL =\" with docmd(); "
+                        "'initial' sends --authzid as the initial response "
+                        "and 'challenge' answers the server's 334 with it, "
+                        "both through smtplib's auth()")
+    p.add_argument("--authzid", default="",
+                   help="the authorization identity AUTH EXTERNAL asks for")
     p.add_argument("--from", dest="sender", default="a@example.com")
     p.add_argument("--to", action="append", default=[])
     p.add_argument("--mail-option", action="append", default=[])
@@ -120,6 +129,23 @@ def authenticate(client, args):
     client.auth(args.mechanism, authobject)
 
 
+def authenticate_external(client, args):
+    if args.external == "equals":
+        # RFC 4954 4: "=" is an empty initial response, which smtplib's
+        # auth() never sends (it sends "AUTH EXTERNAL " and an empty line).
+        code, reply = client.docmd("AUTH", "EXTERNAL =")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply)
+        return
+
+    def external(challenge=None):
+        del challenge
+        return args.authzid
+
+    client.auth("EXTERNAL", external,
+                initial_response_ok=args.external == "initial")
+
+
 def one_connection(args, context, message, result):
     client = connect(args, context)
     try:
@@ -127,6 +153,8 @@ def one_connection(args, context, message, result):
         if isinstance(sock, ssl.SSLSocket):
             with result.lock:
                 result.tls_version = sock.version()
+        if args.external is not None:
+            authenticate_external(client, args)
         if args.user is not None:
             authenticate(client, args)
         for n in range(args.count):
