@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "certs/openssl_ptr.h"
+#include "fixture/base/openssl_ptr.h"
 #include "smtpfixture/certs.h"
 
 namespace smtpfixture::detail {

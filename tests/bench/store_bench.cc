@@ -27,7 +27,7 @@
 #include <memory>
 #include <string>
 
-#include "fixture/net/message_store.h"
+#include "fixture/message/message_store.h"
 #include "smtpfixture/server.h"
 
 namespace smtpfixture::detail {

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "certs/openssl_ptr.h"
+#include "fixture/base/openssl_ptr.h"
 #include "certs/pki.h"
 #include "smtpfixture/error.h"
 

@@ -38,7 +38,7 @@
 #include <thread>
 #include <vector>
 
-#include "certs/openssl_ptr.h"
+#include "fixture/base/openssl_ptr.h"
 #include "smtpfixture/gtest.h"
 #include "tests/support/raw_client.h"
 

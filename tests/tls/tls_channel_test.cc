@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "certs/openssl_ptr.h"
+#include "fixture/base/openssl_ptr.h"
 #include "certs/pki.h"
 #include "fixture/tls/tls_context.h"
 #include "smtpfixture/certs.h"

@@ -1,4 +1,4 @@
-#include "fixture/net/message_store.h"
+#include "fixture/message/message_store.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
