@@ -21,9 +21,6 @@ set -euo pipefail
 root=${1:-"$(dirname "$0")/.."}
 cd "$root"
 
-# Not checked until it moves: examples/server moves to tools/ (issue 15).
-excluded='^examples/server/'
-
 table=DEVELOPING.md
 if [ ! -f "$table" ] || ! grep -q '^<!-- layering table -->' "$table"; then
   echo "$PWD/$table: no layering table (a line <!-- layering table --> before it)"
@@ -43,7 +40,7 @@ fi
 
 # One awk pass: the table first, then every file's name alone, then every
 # include line as "FILE:#include ..." (grep -H).
-mapfile -t files < <(list_files | grep -Ev "$excluded" | sort)
+mapfile -t files < <(list_files | sort)
 {
   printf '%s\n' "${files[@]}"
   printf '%s\0' "${files[@]}" |

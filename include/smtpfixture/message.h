@@ -154,10 +154,10 @@ class ReceivedMessage {
   // Where the message itself broke a rule of RFC 5322 / MIME ("no-from",
   // "bad-base64", "missing-final-boundary", ...) or of the header lint
   // ("no-message-id", "bad-date", "bad-address-header", "bcc-header", ...;
-  // README's "Is my mailer RFC-clean?" lists them all): the reader still
-  // gives its best reading. When the envelope carried SMTPUTF8, which makes
-  // UTF-8 headers legal (RFC 6532), "8bit-header" gives way to
-  // "invalid-utf8-header": a header that is not UTF-8.
+  // docs/lint.md lists them all): the reader still gives its best reading.
+  // When the envelope carried SMTPUTF8, which makes UTF-8 headers legal
+  // (RFC 6532), "8bit-header" gives way to "invalid-utf8-header": a header
+  // that is not UTF-8.
   std::vector<Violation> MimeViolations() const;
   // ProtocolViolations() followed by MimeViolations(): the set HasViolation()
   // and HasNoViolations() look at on a message.

@@ -1,6 +1,6 @@
-// The bounds README's "Memory bounds" states, each proven through a real
-// socket: what a client can make the server buffer is limited whatever it
-// sends, or however little it reads.
+// The bounds docs/reliability.md's "Memory bounds" states, each proven
+// through a real socket: what a client can make the server buffer is limited
+// whatever it sends, or however little it reads.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <poll.h>

@@ -184,7 +184,7 @@ TEST(FaultsTest, AddingWhileMatchingFromAnotherThread) {
   EXPECT_FALSE(Match(script, Stage::kRcptTo, "TO:<a@x>").has_value());
 }
 
-// A rule is never seen half-built: built in the order the README shows
+// A rule is never seen half-built: built in an order docs/faults.md allows
 // (Reply, then Times, then the argument), each rule is matched with its
 // reply, only on its argument, and exactly once.
 TEST(FaultsTest, RuleTakesEffectWholeWhenItsExpressionEnds) {
