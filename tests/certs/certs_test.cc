@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "fixture/base/openssl_ptr.h"
 #include "certs/pki.h"
+#include "fixture/base/openssl_ptr.h"
 #include "smtpfixture/error.h"
 
 namespace smtpfixture {

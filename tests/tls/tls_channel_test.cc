@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "fixture/base/openssl_ptr.h"
 #include "certs/pki.h"
+#include "fixture/base/openssl_ptr.h"
 #include "fixture/tls/tls_context.h"
 #include "smtpfixture/certs.h"
 #include "smtpfixture/error.h"
