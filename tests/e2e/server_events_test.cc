@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "smtpfixture/certs.h"
 #include "tests/e2e/e2e_client.h"
 #include "tests/support/run_process.h"
 
@@ -37,7 +38,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("events", "dkim", "fault", "auth-file", "bad-fault",
                       "strict-line-endings", "max-connections",
                       "auth-file-pipe", "dkim-not-asked", "stop-unread",
-                      "stdout-closed", "dump-dir"),
+                      "stdout-closed", "dump-dir", "dkim-length",
+                      "attack-strip-starttls", "attack-refuse-starttls",
+                      "bad-tls-options"),
     [](const ::testing::TestParamInfo<const char*>& param_info) {
       std::string name;
       for (const char* c = param_info.param; *c != '\0'; ++c) {
@@ -45,6 +48,29 @@ INSTANTIATE_TEST_SUITE_P(
       }
       return name;
     });
+
+// The tool cannot issue client certificates: this process's run CA does, and
+// the server is told to trust it with --client-ca.
+TEST(ServerEventsClientCertificateTest, Passes) {
+#ifndef SMTPFIXTURE_SERVER_PROGRAM
+  GTEST_SKIP() << "smtpfixture-server is not built "
+                  "(SMTPFIXTURE_BUILD_TOOLS=OFF)";
+#else
+  SMTPFIXTURE_REQUIRE_PROGRAM("python3");
+  const Certificates& certificates = Certificates::ForThisRun();
+  const PemIdentity client = certificates.ClientLeaf("mailer");
+  const TempFile cert("client-cert.pem", client.certificate_chain_pem);
+  const TempFile key("client-key.pem", client.private_key_pem);
+  const TempFile ca("client-ca.pem", certificates.CaPem());
+  const ProcessResult result =
+      RunProcess({"python3", "-I", ClientScript("server_events.py"),
+                  SMTPFIXTURE_SERVER_PROGRAM, "client-certificate", cert.path(),
+                  key.path(), ca.path()},
+                 "", std::chrono::seconds(60));
+  EXPECT_EQ(result.exit_code, 0) << result.Describe();
+  EXPECT_EQ(result.out, "PASS client-certificate\n") << result.Describe();
+#endif
+}
 
 }  // namespace
 }  // namespace smtpfixture::e2e

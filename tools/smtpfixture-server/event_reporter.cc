@@ -30,6 +30,8 @@ std::string TlsJson(const smtpfixture::TlsInfo& tls) {
       .String("version", tls.version)
       .String("cipher", tls.cipher)
       .String("sni", tls.sni)
+      .String("client_certificate_subject", tls.client_certificate_subject)
+      .Bool("client_certificate_verified", tls.client_certificate_verified)
       .str();
 }
 
@@ -102,6 +104,7 @@ std::string MessageReceived(const ReceivedMessage& message,
             .String("selector", result.selector)
             .String("algorithm", result.algorithm)
             .String("reason", result.reason)
+            .Number("unsigned_body_bytes", result.unsigned_body_bytes)
             .str());
   }
   JsonObject event;

@@ -35,6 +35,7 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,6 +45,7 @@
 #include <vector>
 
 #include "smtpfixture/server.h"
+#include "smtpfixture/tls.h"
 #include "tools/smtpfixture-server/dump_directory.h"
 #include "tools/smtpfixture-server/event_output.h"
 #include "tools/smtpfixture-server/event_reporter.h"
@@ -62,7 +64,7 @@ constexpr char kUsage[] =
 
 Runs smtpfixture's SMTP server until SIGINT or SIGTERM. Prints one JSON line
 on stdout when ready: {"event":"listening", "host", "port", "url", "ca_file",
-"tls"}.
+"tls", "attack"}.
 
 Options:
   --host ADDR               address to bind (default 127.0.0.1; ::1 for IPv6)
@@ -83,9 +85,28 @@ Options:
                             a line; blank lines and lines starting with # are
                             skipped
   --auth-mechanisms LIST    SASL mechanisms offered, in order, comma-separated
-                            (default PLAIN,LOGIN; also CRAM-MD5, XOAUTH2)
+                            (default PLAIN,LOGIN; also CRAM-MD5, XOAUTH2,
+                            EXTERNAL: offered after TLS to a client whose
+                            certificate verified)
   --auth-accept-any         accept any credentials
   --auth-allow-plaintext    offer AUTH before TLS
+  --request-client-certificate
+                            ask TLS clients for a certificate; events show
+                            its subject and whether it verified
+  --require-client-certificate
+                            the TLS handshake fails without a client
+                            certificate that verifies
+  --client-ca FILE          PEM trust anchors for client certificates
+                            (default: the run's CA, ca_file)
+  --attack NAME             attack the client's TLS upgrade (--tls is then
+                            ignored): strip-starttls, refuse-starttls,
+                            reject-starttls, starttls-wrong-reply,
+                            refuse-ehlo, inject-replies,
+                            inject-partial-reply or
+                            plaintext-on-implicit-port; what the client did
+                            that it should not have shows as insecure-*
+                            codes in session_closed's violations (default
+                            none)
   --fault SPEC              script a reply (repeatable; tried in order):
                             STAGE[:CONTAINS]:CODE TEXT[ xN], e.g.
                             "rcpt:bounce@:550 5.1.1 No such user" or
@@ -127,6 +148,7 @@ struct FaultSpec {
 struct Config {
   ServerOptions options;
   std::string tls_name = "starttls";  // as spelled on the command line
+  std::string attack_name = "none";
   std::optional<std::string> dump_dir;
   std::vector<FaultSpec> faults;
   bool events = false;
@@ -298,9 +320,42 @@ void ReadAuthFile(const std::string& path,
   }
 }
 
+// One of TlsAttackName()'s names; "none" (the default) too, so that a
+// script looping over the attacks can run its baseline the same way.
+smtpfixture::TlsAttack ParseAttack(const std::string& text) {
+  if (text == smtpfixture::TlsAttackName(smtpfixture::TlsAttack::kNone)) {
+    return smtpfixture::TlsAttack::kNone;
+  }
+  std::string names = "none";
+  for (const smtpfixture::TlsAttack attack : smtpfixture::AllTlsAttacks()) {
+    if (text == smtpfixture::TlsAttackName(attack)) return attack;
+    names += names.empty() ? "" : ", ";
+    names += smtpfixture::TlsAttackName(attack);
+  }
+  throw UsageError{"--attack: unknown attack '" + text +
+                   "' (attacks: " + names + ")"};
+}
+
+// The whole of a PEM file, for --client-ca.
+std::string ReadPemFile(const std::string& option, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw UsageError{option + " " + path +
+                     ": cannot read it: " + std::strerror(errno)};
+  }
+  std::string content((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  if (in.bad()) throw UsageError{option + " " + path + ": cannot read it"};
+  if (content.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    throw UsageError{option + " " + path + ": no PEM certificate in it"};
+  }
+  return content;
+}
+
 // "plain,cram-md5" -> {"PLAIN", "CRAM-MD5"}.
 std::vector<std::string> ParseMechanisms(const std::string& list) {
-  static const char* const kKnown[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"};
+  static const char* const kKnown[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2",
+                                       "EXTERNAL"};
   std::vector<std::string> mechanisms;
   std::size_t begin = 0;
   for (;;) {
@@ -314,7 +369,8 @@ std::vector<std::string> ParseMechanisms(const std::string& list) {
     if (found == nullptr) {
       throw UsageError{"--auth-mechanisms: unknown mechanism '" +
                        std::string(item) +
-                       "' (supported: PLAIN, LOGIN, CRAM-MD5, XOAUTH2)"};
+                       "' (supported: PLAIN, LOGIN, CRAM-MD5, XOAUTH2, "
+                       "EXTERNAL)"};
     }
     mechanisms.push_back(found);
     if (end == list.size()) break;
@@ -356,6 +412,17 @@ Config ParseArguments(int argc, char** argv) {
     } else if (name == "--tls") {
       config.tls_name = value();
       options.tls = ParseTls(config.tls_name);
+    } else if (name == "--attack") {
+      config.attack_name = value();
+      options.attack = ParseAttack(config.attack_name);
+    } else if (name == "--request-client-certificate") {
+      flag();
+      options.request_client_certificate = true;
+    } else if (name == "--require-client-certificate") {
+      flag();
+      options.require_client_certificate = true;
+    } else if (name == "--client-ca") {
+      options.client_ca_pem = ReadPemFile(name, value());
     } else if (name == "--dump-dir") {
       config.dump_dir = value();
     } else if (name == "--events") {
@@ -530,6 +597,7 @@ int Serve(const Config& config) {
                     .String("url", server.Url())
                     .String("ca_file", server.CaFile().string())
                     .String("tls", config.tls_name)
+                    .String("attack", config.attack_name)
                     .str());
   EventOutput::Result written = output.Flush();
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Drives smtpfixture-server as a test suite in another language would.
 
-    server_events.py SERVER CASE
+    server_events.py SERVER CASE [ARG...]
 
 starts SERVER (the smtpfixture-server binary) with the options CASE needs,
 reads its --events stream while smtplib or a raw socket talks to it, and
-checks what it printed. Exit status 0: the case passed; 1: it failed, with
+checks what it printed (client-certificate takes three more arguments: the
+client's certificate, its key and the CA that issued it). Exit status 0: the case passed; 1: it failed, with
 the reason, the events seen and the server's stderr on stdout.
 
 Timeouts are multiplied by SMTPFIXTURE_TIMEOUT_MULTIPLIER, as in the C++
@@ -109,6 +110,7 @@ def case_events(binary):
             check(listening["url"] == "smtp://localhost:%d" % server.port,
                   listening)
             check(listening["tls"] == "starttls", listening)
+            check(listening["attack"] == "none", listening)
             check(os.path.exists(listening["ca_file"]), listening)
 
             context = ssl.create_default_context(cafile=listening["ca_file"])
@@ -330,6 +332,218 @@ def case_dkim(binary):
         server.stop()
 
 
+def case_dkim_length(binary):
+    """l= leaves an appended footer unsigned: still "pass", but the event's
+    unsigned_body_bytes counts the footer's octets (0 for the whole)."""
+    data_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "..", "data", "dkim")
+    keys = []
+    with open(os.path.join(data_dir, "keys.txt")) as lines:
+        for line in lines:
+            name, _, record = line.strip().partition(": ")
+            if name.startswith("rsa2048."):
+                keys += ["--dkim-key", name + "=" + record]
+    with open(os.path.join(data_dir, "length.eml"), "rb") as eml:
+        signed = eml.read()
+    server = Server(binary, "--events", "--tls", "none", *keys)
+    try:
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=TIMEOUT) as smtp:
+            smtp.sendmail("ann@example.com", ["bob@example.net"], signed)
+            whole = server.next_event("message_received")
+            smtp.sendmail("ann@example.com", ["bob@example.net"],
+                          signed + b"Appended by a list.\r\n")
+            appended = server.next_event("message_received")
+        check([(r["status"], r["unsigned_body_bytes"]) for r in whole["dkim"]]
+              == [("pass", 0)], whole["dkim"])
+        check([(r["status"], r["unsigned_body_bytes"])
+               for r in appended["dkim"]] == [("pass", 25)], appended["dkim"])
+    finally:
+        server.stop()
+
+
+def insecure_codes(event):
+    """The insecure-* codes of a session_closed event (a list of codes) or a
+    message_received one (a list of {"code", "detail"})."""
+    codes = [v if isinstance(v, str) else v["code"]
+             for v in event["violations"]]
+    return sorted(c for c in codes if c.startswith("insecure-"))
+
+
+def case_attack_strip_starttls(binary):
+    """--attack strip-starttls: smtplib sending anyway (STARTTLS is not
+    offered) is caught with insecure-plaintext-mail; a strict client that
+    quits when STARTTLS is missing leaves no insecure-* finding."""
+    server = Server(binary, "--events", "--attack", "strip-starttls")
+    try:
+        check(server.listening["attack"] == "strip-starttls",
+              server.listening)
+        with smtplib.SMTP("localhost", server.port, timeout=TIMEOUT) as smtp:
+            smtp.ehlo()
+            check(not smtp.has_extn("starttls"), smtp.esmtp_features)
+            smtp.sendmail("a@example.com", ["b@example.com"],
+                          message("stripped"))
+            received = server.next_event("message_received")
+        # The finding is the session's (API.md), not the message's: the
+        # message shows only that it came without TLS.
+        check(received["tls"]["mode"] == "none", received)
+        check(insecure_codes(received) == [], received)
+        closed = server.next_event("session_closed")
+        check(insecure_codes(closed) == ["insecure-plaintext-mail"], closed)
+
+        with smtplib.SMTP("localhost", server.port, timeout=TIMEOUT) as smtp:
+            smtp.ehlo()
+            check(not smtp.has_extn("starttls"), smtp.esmtp_features)
+            # Strict: no STARTTLS, no mail.
+        closed = server.next_event("session_closed")
+        check(closed["id"] == 2, closed)
+        check(insecure_codes(closed) == [], closed)
+        check(closed["messages"] == 0, closed)
+    finally:
+        check(server.stop() == 0, "exit status")
+
+
+def case_attack_refuse_starttls(binary):
+    """--attack refuse-starttls: a strict client (starttls() raises on the
+    454) sends nothing and leaves no insecure-* finding; one that goes on in
+    plaintext after the refusal is caught."""
+    server = Server(binary, "--events", "--attack", "refuse-starttls")
+    try:
+        check(server.listening["attack"] == "refuse-starttls",
+              server.listening)
+        context = ssl.create_default_context(
+            cafile=server.listening["ca_file"])
+        with smtplib.SMTP("localhost", server.port, timeout=TIMEOUT) as smtp:
+            try:
+                smtp.starttls(context=context)
+                raise Failure("starttls() succeeded against refuse-starttls")
+            except smtplib.SMTPResponseException as refused:
+                check(refused.smtp_code == 454, refused)
+        closed = server.next_event("session_closed")
+        check(closed["tls"]["mode"] == "none", closed)
+        check(insecure_codes(closed) == [], closed)
+        check(closed["messages"] == 0, closed)
+
+        with smtplib.SMTP("localhost", server.port, timeout=TIMEOUT) as smtp:
+            try:
+                smtp.starttls(context=context)
+            except smtplib.SMTPResponseException:
+                pass  # opportunistic: goes on without TLS
+            smtp.sendmail("a@example.com", ["b@example.com"],
+                          message("fell back"))
+            received = server.next_event("message_received")
+        check(received["tls"]["mode"] == "none", received)
+        closed = server.next_event("session_closed")
+        check(closed["id"] == 2, closed)
+        check(insecure_codes(closed) == ["insecure-plaintext-mail"], closed)
+    finally:
+        check(server.stop() == 0, "exit status")
+
+
+def case_bad_tls_options(binary):
+    """An unknown --attack lists the attacks; an unreadable --client-ca and
+    an unknown mechanism name the flag; both exit 2."""
+    for args, complaints in [
+            (["--attack", "mitm"],
+             [b"--attack: unknown attack 'mitm' (attacks: none, "
+              b"strip-starttls, "
+              b"refuse-starttls, reject-starttls, starttls-wrong-reply, "
+              b"refuse-ehlo, inject-replies, inject-partial-reply, "
+              b"plaintext-on-implicit-port)"]),
+            (["--attack", "Strip-StartTLS"],
+             [b"unknown attack 'Strip-StartTLS'"]),
+            (["--client-ca", "/nonexistent/ca.pem"],
+             [b"--client-ca /nonexistent/ca.pem: cannot read it"]),
+            (["--client-ca", os.path.abspath(__file__)],
+             [b"no PEM certificate in it"]),
+            (["--auth-mechanisms", "PLAIN,GSSAPI"],
+             [b"unknown mechanism 'GSSAPI'", b"EXTERNAL"])]:
+        result = subprocess.run([binary, *args],
+                                capture_output=True, timeout=TIMEOUT)
+        check(result.returncode == 2, result)
+        for complaint in complaints:
+            check(complaint in result.stderr, result)
+        check(result.stdout == b"", result)
+
+
+def case_client_certificate(binary, cert, key, ca):
+    """--require-client-certificate --client-ca: a client with a certificate
+    from that CA is verified (subject in the events) and may AUTH EXTERNAL;
+    one without a certificate fails the handshake (tls_error)."""
+    server = Server(binary, "--events", "--require-client-certificate",
+                    "--client-ca", ca, "--auth-mechanisms", "EXTERNAL,PLAIN",
+                    "--auth-accept-any")
+    try:
+        context = ssl.create_default_context(
+            cafile=server.listening["ca_file"])
+        context.load_cert_chain(cert, key)
+        with smtplib.SMTP("localhost", server.port, timeout=TIMEOUT) as smtp:
+            smtp.starttls(context=context)
+            smtp.ehlo()
+            check("EXTERNAL" in smtp.esmtp_features.get("auth", "").split(),
+                  smtp.esmtp_features)
+            code, reply = smtp.docmd("AUTH", "EXTERNAL =")
+            check(code == 235, (code, reply))
+            smtp.sendmail("a@example.com", ["b@example.com"],
+                          message("with a certificate"))
+            received = server.next_event("message_received")
+        tls = received["tls"]
+        check(tls["mode"] == "starttls", received)
+        check(tls["client_certificate_subject"] == "CN=mailer", received)
+        check(tls["client_certificate_verified"] is True, received)
+        check(received["auth"] == {"mechanism": "EXTERNAL",
+                                   "username": "mailer"}, received)
+        closed = server.next_event("session_closed")
+        check(closed["tls"]["client_certificate_verified"] is True, closed)
+        check(closed["tls_error"] is None, closed)
+
+        bare = ssl.create_default_context(cafile=server.listening["ca_file"])
+        try:
+            with smtplib.SMTP("localhost", server.port,
+                              timeout=TIMEOUT) as smtp:
+                smtp.starttls(context=bare)
+                smtp.sendmail("a@example.com", ["b@example.com"],
+                              message("without a certificate"))
+            raise Failure("a client without a certificate got through")
+        except (ssl.SSLError, smtplib.SMTPServerDisconnected,
+                ConnectionError):
+            pass
+        closed = server.next_event("session_closed")
+        check(closed["id"] == 2, closed)
+        check(closed["tls_error"] is not None, closed)
+        check(closed["tls"]["client_certificate_verified"] is False, closed)
+        check(closed["messages"] == 0, closed)
+    finally:
+        status = server.stop()
+    check(status == 0, "exit status %r" % status)
+    check(b"messages=1 sessions=2" in server.stderr, server.stderr)
+
+    # --request-client-certificate trusting the server's own run CA (no
+    # --client-ca): the certificate from another CA is shown, not verified,
+    # and the handshake goes on; EXTERNAL is then not offered.
+    server = Server(binary, "--events", "--request-client-certificate",
+                    "--attack", "none", "--auth-mechanisms", "EXTERNAL,PLAIN",
+                    "--auth-accept-any")
+    try:
+        context = ssl.create_default_context(
+            cafile=server.listening["ca_file"])
+        context.load_cert_chain(cert, key)
+        with smtplib.SMTP("localhost", server.port, timeout=TIMEOUT) as smtp:
+            smtp.starttls(context=context)
+            smtp.ehlo()
+            check("EXTERNAL" not in
+                  smtp.esmtp_features.get("auth", "").split(),
+                  smtp.esmtp_features)
+            smtp.sendmail("a@example.com", ["b@example.com"],
+                          message("unknown authority"))
+            received = server.next_event("message_received")
+        check(received["tls"]["client_certificate_subject"] == "CN=mailer",
+              received)
+        check(received["tls"]["client_certificate_verified"] is False,
+              received)
+    finally:
+        check(server.stop() == 0, "exit status")
+
+
 def case_auth_file_pipe(binary):
     """--auth-file from a pipe, as bash's <(...) gives it: read once."""
     read_end, write_end = os.pipe()
@@ -518,6 +732,11 @@ def case_dump_dir(binary):
 
 
 CASES = {
+    "dkim-length": case_dkim_length,
+    "attack-strip-starttls": case_attack_strip_starttls,
+    "attack-refuse-starttls": case_attack_refuse_starttls,
+    "bad-tls-options": case_bad_tls_options,
+    "client-certificate": case_client_certificate,
     "auth-file-pipe": case_auth_file_pipe,
     "dkim-not-asked": case_dkim_not_asked,
     "stop-unread": case_stop_unread,
@@ -534,14 +753,15 @@ CASES = {
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
-        print("usage: server_events.py SERVER {%s}" % "|".join(CASES))
+    if len(sys.argv) < 3 or sys.argv[2] not in CASES:
+        print("usage: server_events.py SERVER {%s} [ARG...]"
+              % "|".join(CASES))
         return 2
-    binary, case = sys.argv[1], sys.argv[2]
+    binary, case, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     try:
-        CASES[case](binary)
+        CASES[case](binary, *args)
     except (Failure, AssertionError, OSError, smtplib.SMTPException,
-            ValueError, subprocess.SubprocessError) as failure:
+            ValueError, KeyError, subprocess.SubprocessError) as failure:
         print("FAIL %s: %s: %r" % (case, type(failure).__name__, failure))
         return 1
     print("PASS %s" % case)
