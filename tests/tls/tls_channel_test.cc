@@ -440,19 +440,16 @@ TEST_P(ClientCertificateTest, RequestedCertificateFromAnotherCaDoesNotVerify) {
   options.request_client_certificate = true;
   options.client_ca_pem = Certificates::ForThisRun().CaPem();
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const Credential credential = ClientCredential();  // its own CA
   ClientOptions client_options;
   client_options.certificate = &credential;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  const TlsInfo info = tls.server.Info(TlsMode::kStartTls);
   EXPECT_EQ(info.client_certificate_subject, "CN=client,O=Example");
   EXPECT_FALSE(info.client_certificate_verified);
-  EXPECT_THAT(server.VerifiedClientCommonName(), IsEmpty());
+  EXPECT_THAT(tls.server.VerifiedClientCommonName(), IsEmpty());
 }
 
 TEST_P(ClientCertificateTest, RequestedCertificateFromTheClientCaVerifies) {
@@ -460,19 +457,16 @@ TEST_P(ClientCertificateTest, RequestedCertificateFromTheClientCaVerifies) {
   options.request_client_certificate = true;
   options.client_ca_pem = Certificates::ForThisRun().CaPem();
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
   ClientOptions client_options;
   client_options.identity = &identity;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  const TlsInfo info = tls.server.Info(TlsMode::kStartTls);
   EXPECT_EQ(info.client_certificate_subject, "CN=mailer");
   EXPECT_TRUE(info.client_certificate_verified);
-  EXPECT_EQ(server.VerifiedClientCommonName(), "mailer");
+  EXPECT_EQ(tls.server.VerifiedClientCommonName(), "mailer");
 }
 
 TEST_P(ClientCertificateTest, RequiredCertificateThatVerifiesIsAccepted) {
@@ -480,20 +474,17 @@ TEST_P(ClientCertificateTest, RequiredCertificateThatVerifiesIsAccepted) {
   options.require_client_certificate = true;
   options.client_ca_pem = Certificates::ForThisRun().CaPem();
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
   ClientOptions client_options;
   client_options.identity = &identity;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_TRUE(client.done()) << client.error();
-  const TlsInfo info = server.Info(TlsMode::kImplicit);
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_TRUE(tls.client.done()) << tls.client.error();
+  const TlsInfo info = tls.server.Info(TlsMode::kImplicit);
   EXPECT_EQ(info.client_certificate_subject, "CN=mailer");
   EXPECT_TRUE(info.client_certificate_verified);
-  EXPECT_EQ(server.VerifiedClientCommonName(), "mailer");
+  EXPECT_EQ(tls.server.VerifiedClientCommonName(), "mailer");
 }
 
 TEST_P(ClientCertificateTest, RequiredCertificateMissingFailsTheHandshake) {
@@ -501,14 +492,12 @@ TEST_P(ClientCertificateTest, RequiredCertificateMissingFailsTheHandshake) {
   options.require_client_certificate = true;
   options.client_ca_pem = Certificates::ForThisRun().CaPem();
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
-  TestClient client;
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  EXPECT_FALSE(server.handshake_complete());
-  ASSERT_TRUE(server.failed());
-  EXPECT_THAT(server.error(), HasSubstr("peer did not return a certificate"));
+  TlsPair tls(options);
+  tls.Handshake();
+  EXPECT_FALSE(tls.server.handshake_complete());
+  ASSERT_TRUE(tls.server.failed());
+  EXPECT_THAT(tls.server.error(),
+              HasSubstr("peer did not return a certificate"));
 }
 
 TEST_P(ClientCertificateTest, RequiredCertificateFromAnotherCaFails) {
@@ -517,18 +506,15 @@ TEST_P(ClientCertificateTest, RequiredCertificateFromAnotherCaFails) {
   options.require_client_certificate = true;
   options.client_ca_pem = Certificates::ForThisRun().CaPem();
   options.max_version = GetParam();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const PemIdentity identity = Certificates::ForThisRun().ClientLeaf(
       "mailer", CertificateProblem::kUnknownAuthority);
   ClientOptions client_options;
   client_options.identity = &identity;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  EXPECT_FALSE(server.handshake_complete());
-  ASSERT_TRUE(server.failed());
-  EXPECT_EQ(server.error(), "certificate verify failed");
+  TlsPair tls(options, client_options);
+  tls.Handshake();
+  EXPECT_FALSE(tls.server.handshake_complete());
+  ASSERT_TRUE(tls.server.failed());
+  EXPECT_EQ(tls.server.error(), "certificate verify failed");
 }
 
 class ClientProblemTest
@@ -540,25 +526,22 @@ TEST_P(ClientProblemTest, FailsWhenRequiredIsRecordedUnverifiedWhenRequested) {
   options.request_client_certificate = !required;
   options.require_client_certificate = required;
   options.client_ca_pem = Certificates::ForThisRun().CaPem();
-  SslCtxPtr context = ServerContext(options);
-  TlsChannel server(context.get());
   const PemIdentity identity =
       Certificates::ForThisRun().ClientLeaf("mailer", problem);
   ClientOptions client_options;
   client_options.identity = &identity;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
+  TlsPair tls(options, client_options);
+  tls.Handshake();
   if (required) {
-    EXPECT_FALSE(server.handshake_complete());
-    EXPECT_EQ(server.error(), "certificate verify failed");
+    EXPECT_FALSE(tls.server.handshake_complete());
+    EXPECT_EQ(tls.server.error(), "certificate verify failed");
     return;
   }
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  const TlsInfo info = server.Info(TlsMode::kStartTls);
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  const TlsInfo info = tls.server.Info(TlsMode::kStartTls);
   EXPECT_EQ(info.client_certificate_subject, "CN=mailer");
   EXPECT_FALSE(info.client_certificate_verified);
-  EXPECT_THAT(server.VerifiedClientCommonName(), IsEmpty());
+  EXPECT_THAT(tls.server.VerifiedClientCommonName(), IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -614,17 +597,14 @@ TEST(TlsChannelTest, ClientCaPemChoosesTheTrustAnchors) {
 }
 
 TEST(TlsChannelTest, UnrequestedCertificateIsNeitherRecordedNorVerified) {
-  SslCtxPtr context = ServerContext(LeafFor("localhost"));
-  TlsChannel server(context.get());
   const PemIdentity identity = Certificates::ForThisRun().ClientLeaf("mailer");
   ClientOptions client_options;
   client_options.identity = &identity;
-  TestClient client(client_options);
-  std::string plaintext;
-  Pump(client, server, plaintext);
-  ASSERT_TRUE(server.handshake_complete()) << server.error();
-  EXPECT_FALSE(server.Info(TlsMode::kStartTls).client_certificate_verified);
-  EXPECT_THAT(server.VerifiedClientCommonName(), IsEmpty());
+  TlsPair tls(LeafFor("localhost"), client_options);
+  tls.Handshake();
+  ASSERT_TRUE(tls.server.handshake_complete()) << tls.server.error();
+  EXPECT_FALSE(tls.server.Info(TlsMode::kStartTls).client_certificate_verified);
+  EXPECT_THAT(tls.server.VerifiedClientCommonName(), IsEmpty());
 }
 
 TEST(TlsContextTest, BadClientCaPemIsNamedInTheError) {
